@@ -1,0 +1,33 @@
+package io.oneuihub.budget;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import io.oneuihub.catalog.RecordStatus;
+
+public record Budget(
+        UUID id,
+        BudgetScope scope,
+        String externalId,
+        String name,
+        BigDecimal maxBudget,
+        BigDecimal softBudget,
+        BigDecimal spend,
+        String duration,
+        OffsetDateTime resetAt,
+        Long tpmLimit,
+        Long rpmLimit,
+        Integer maxParallelRequests,
+        List<ModelBudget> modelBudgets,
+        RecordStatus status,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt,
+        OffsetDateTime lastSyncedAt) {
+
+    /** What is left to spend; negative once the budget is overspent, null without a hard limit. */
+    public BigDecimal remaining() {
+        return maxBudget == null ? null : maxBudget.subtract(spend);
+    }
+}

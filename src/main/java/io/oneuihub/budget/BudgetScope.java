@@ -1,0 +1,8 @@
+package io.oneuihub.budget;
+
+public enum BudgetScope {
+    SHARED,
+    CUSTOMER,
+    USER,
+    TEAM
+}

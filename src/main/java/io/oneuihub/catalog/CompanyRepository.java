@@ -1,0 +1,86 @@
+package io.oneuihub.catalog;
+
+import java.util.Collection;
+import java.util.UUID;
+
+import io.oneuihub.db.Binds;
+import io.oneuihub.db.Rows;
+import io.oneuihub.graphql.Connection;
+import io.oneuihub.graphql.KeysetPager;
+import io.oneuihub.graphql.Ordering;
+import io.oneuihub.graphql.PageRequest;
+import io.oneuihub.graphql.SqlFilter;
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@Repository
+public class CompanyRepository {
+
+    private static final String SELECT = "c.*, array(SELECT p.provider FROM company_provider p "
+            + "WHERE p.company_id = c.id ORDER BY p.provider) AS providers";
+
+    private final DatabaseClient db;
+    private final KeysetPager pager;
+
+    public CompanyRepository(DatabaseClient db) {
+        this.db = db;
+        this.pager = new KeysetPager(db);
+    }
+
+    Mono<Connection<Company>> page(SqlFilter filter, Ordering ordering, PageRequest page, boolean withTotal) {
+        return pager.page(SELECT, "company c", filter, ordering, page, withTotal, (row, i) -> map(row));
+    }
+
+    public Mono<Company> findById(UUID id) {
+        return db.sql("SELECT " + SELECT + " FROM company c WHERE c.id = :id").bind("id", id).map(CompanyRepository::map).one();
+    }
+
+    public Mono<Company> findBySlug(String slug) {
+        return db.sql("SELECT " + SELECT + " FROM company c WHERE c.slug = :slug").bind("slug", slug).map(CompanyRepository::map).one();
+    }
+
+    public Flux<Company> findAllById(Collection<UUID> ids) {
+        return db.sql("SELECT " + SELECT + " FROM company c WHERE c.id = ANY(:ids)")
+                .bind("ids", ids.toArray(UUID[]::new))
+                .map(CompanyRepository::map)
+                .all();
+    }
+
+    /** Inserts a company with its provider keys; the keys must not belong to another company yet. */
+    public Mono<Company> insert(String slug, String name, String description, String logoUrl, String website,
+            Collection<String> providers) {
+        return db.sql("""
+                        WITH inserted AS (
+                          INSERT INTO company (slug, name, description, logo_url, website)
+                          VALUES (:slug, :name, :description, :logoUrl, :website) RETURNING id),
+                        keys AS (
+                          INSERT INTO company_provider (provider, company_id)
+                          SELECT unnest(:providers::text[]), id FROM inserted)
+                        SELECT id FROM inserted""")
+                .bind("slug", slug)
+                .bind("name", name)
+                .bind("description", Binds.text(description))
+                .bind("logoUrl", Binds.text(logoUrl))
+                .bind("website", Binds.text(website))
+                .bind("providers", providers.toArray(String[]::new))
+                .map(row -> row.get("id", UUID.class))
+                .one()
+                .flatMap(this::findById);
+    }
+
+    static Company map(Readable row) {
+        return new Company(
+                Rows.uuid(row, "id"),
+                Rows.text(row, "slug"),
+                Rows.text(row, "name"),
+                Rows.text(row, "description"),
+                Rows.text(row, "logo_url"),
+                Rows.text(row, "website"),
+                Rows.textArray(row, "providers"),
+                Rows.time(row, "created_at"),
+                Rows.time(row, "updated_at"));
+    }
+}

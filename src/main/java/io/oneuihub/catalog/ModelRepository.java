@@ -1,0 +1,105 @@
+package io.oneuihub.catalog;
+
+import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.UUID;
+
+import io.oneuihub.db.Binds;
+import io.oneuihub.db.Rows;
+import io.oneuihub.graphql.Connection;
+import io.oneuihub.graphql.KeysetPager;
+import io.oneuihub.graphql.Ordering;
+import io.oneuihub.graphql.PageRequest;
+import io.oneuihub.graphql.SqlFilter;
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@Repository
+public class ModelRepository {
+
+    static final String VISIBLE = "m.enabled AND m.status = 'ACTIVE'";
+
+    private final DatabaseClient db;
+    private final KeysetPager pager;
+
+    public ModelRepository(DatabaseClient db) {
+        this.db = db;
+        this.pager = new KeysetPager(db);
+    }
+
+    Mono<Connection<Model>> page(SqlFilter filter, Ordering ordering, PageRequest page, boolean withTotal) {
+        return pager.page("m.*", "model m", filter, ordering, page, withTotal, (row, i) -> map(row));
+    }
+
+    public Mono<Model> findById(UUID id) {
+        return db.sql("SELECT m.* FROM model m WHERE m.id = :id").bind("id", id).map(ModelRepository::map).one();
+    }
+
+    public Mono<Model> findByName(String name) {
+        return db.sql("SELECT m.* FROM model m WHERE m.name = :name").bind("name", name).map(ModelRepository::map).one();
+    }
+
+    /** One statement for any number of companies: the batch behind Company.models. */
+    Flux<Model> findByCompanyIds(Collection<UUID> companyIds, boolean visibleOnly) {
+        return db.sql("SELECT m.* FROM model m WHERE m.company_id = ANY(:ids)"
+                        + (visibleOnly ? " AND " + VISIBLE : "") + " ORDER BY m.name, m.id")
+                .bind("ids", companyIds.toArray(UUID[]::new))
+                .map(ModelRepository::map)
+                .all();
+    }
+
+    public Mono<Model> insert(Model model) {
+        return db.sql("""
+                        INSERT INTO model (name, company_id, company_manual, description, mode,
+                          input_cost_per_token, output_cost_per_token, max_tokens, max_input_tokens, max_output_tokens,
+                          rpm, tpm, capabilities, enabled, free, status, external_id, last_synced_at)
+                        VALUES (:name, :companyId, :companyManual, :description, :mode,
+                          :inputCost, :outputCost, :maxTokens, :maxInputTokens, :maxOutputTokens,
+                          :rpm, :tpm, :capabilities, :enabled, :free, :status, :externalId, :lastSyncedAt)
+                        RETURNING *""")
+                .bind("name", model.name())
+                .bind("companyId", Binds.orNull(model.companyId(), UUID.class))
+                .bind("companyManual", model.companyManual())
+                .bind("description", Binds.text(model.description()))
+                .bind("mode", Binds.text(model.mode()))
+                .bind("inputCost", Binds.orNull(model.pricing().inputCostPerToken(), BigDecimal.class))
+                .bind("outputCost", Binds.orNull(model.pricing().outputCostPerToken(), BigDecimal.class))
+                .bind("maxTokens", Binds.orNull(model.limits().maxTokens(), Integer.class))
+                .bind("maxInputTokens", Binds.orNull(model.limits().maxInputTokens(), Integer.class))
+                .bind("maxOutputTokens", Binds.orNull(model.limits().maxOutputTokens(), Integer.class))
+                .bind("rpm", Binds.orNull(model.limits().rpm(), Long.class))
+                .bind("tpm", Binds.orNull(model.limits().tpm(), Long.class))
+                .bind("capabilities", model.capabilities().stream().map(Enum::name).toArray(String[]::new))
+                .bind("enabled", model.enabled())
+                .bind("free", model.free())
+                .bind("status", model.status().name())
+                .bind("externalId", Binds.text(model.externalId()))
+                .bind("lastSyncedAt", Binds.orNull(model.lastSyncedAt(), java.time.OffsetDateTime.class))
+                .map(ModelRepository::map)
+                .one();
+    }
+
+    static Model map(Readable row) {
+        return new Model(
+                Rows.uuid(row, "id"),
+                Rows.text(row, "name"),
+                Rows.uuid(row, "company_id"),
+                Rows.bool(row, "company_manual"),
+                Rows.text(row, "description"),
+                Rows.text(row, "mode"),
+                new ModelPricing(Rows.decimal(row, "input_cost_per_token"), Rows.decimal(row, "output_cost_per_token")),
+                new ModelLimits(Rows.integer(row, "max_tokens"), Rows.integer(row, "max_input_tokens"),
+                        Rows.integer(row, "max_output_tokens"), Rows.bigint(row, "rpm"), Rows.bigint(row, "tpm")),
+                Rows.textArray(row, "capabilities").stream().map(ModelCapability::valueOf).toList(),
+                Rows.bool(row, "enabled"),
+                Rows.bool(row, "free"),
+                RecordStatus.valueOf(Rows.text(row, "status")),
+                Rows.text(row, "external_id"),
+                Rows.time(row, "created_at"),
+                Rows.time(row, "updated_at"),
+                Rows.time(row, "last_synced_at"));
+    }
+}

@@ -1,0 +1,55 @@
+package io.oneuihub.db;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+
+/** Typed column reads shared by the hand-written repositories. */
+public final class Rows {
+
+    private Rows() {
+    }
+
+    public static UUID uuid(Readable row, String column) {
+        return row.get(column, UUID.class);
+    }
+
+    public static String text(Readable row, String column) {
+        return row.get(column, String.class);
+    }
+
+    public static boolean bool(Readable row, String column) {
+        return Boolean.TRUE.equals(row.get(column, Boolean.class));
+    }
+
+    public static Integer integer(Readable row, String column) {
+        return row.get(column, Integer.class);
+    }
+
+    public static Long bigint(Readable row, String column) {
+        return row.get(column, Long.class);
+    }
+
+    public static OffsetDateTime time(Readable row, String column) {
+        return row.get(column, OffsetDateTime.class);
+    }
+
+    public static BigDecimal decimal(Readable row, String column) {
+        return Decimals.normalize(row.get(column, BigDecimal.class));
+    }
+
+    public static List<String> textArray(Readable row, String column) {
+        String[] values = row.get(column, String[].class);
+        return values == null ? List.of() : Arrays.asList(values);
+    }
+
+    public static String json(Readable row, String column) {
+        Json json = row.get(column, Json.class);
+        return json == null ? null : json.asString();
+    }
+}

@@ -1,0 +1,4 @@
+package io.oneuihub.graphql;
+
+public record Edge<T>(String cursor, T node) {
+}

@@ -1,0 +1,121 @@
+package io.oneuihub.graphql;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs one page of a keyset-paginated query and its optional count, and assembles the Relay
+ * connection. Costs one statement per page (plus one for totalCount when selected).
+ */
+public final class KeysetPager {
+
+    private final DatabaseClient db;
+
+    public KeysetPager(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /**
+     * @param select  select list, e.g. {@code "m.*"}
+     * @param from    FROM clause with aliases, e.g. {@code "model m"}
+     * @param mapper  maps a row to the node
+     */
+    public <T> Mono<Connection<T>> page(String select, String from, SqlFilter filter, Ordering ordering,
+            PageRequest page, boolean withTotal, BiFunction<Readable, Integer, T> mapper) {
+        Mono<List<Edge<T>>> rows = page.size() == 0 ? Mono.just(List.of()) : rows(select, from, filter, ordering, page, mapper);
+        Mono<Integer> total = withTotal ? count(from, filter) : Mono.just(-1);
+        return Mono.zip(rows, total).map(result -> assemble(result.getT1(), page, result.getT2()));
+    }
+
+    private <T> Mono<List<Edge<T>>> rows(String select, String from, SqlFilter filter, Ordering ordering,
+            PageRequest page, BiFunction<Readable, Integer, T> mapper) {
+        List<SortKey> keys = ordering.keys();
+        // Backwards pages read in reverse order from the cursor, then flip.
+        boolean descending = ordering.descending() != page.backward();
+        StringBuilder sql = new StringBuilder("SELECT ").append(select);
+        for (int i = 0; i < keys.size(); i++) {
+            sql.append(", (").append(keys.get(i).expression()).append(")::text AS k_").append(i);
+        }
+        sql.append(" FROM ").append(from).append(" WHERE ").append(filter.where());
+        List<String> cursorValues = cursorValues(page, ordering);
+        if (cursorValues != null) {
+            sql.append(" AND (");
+            for (int i = 0; i < keys.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(keys.get(i).expression());
+            }
+            sql.append(descending ? ") < (" : ") > (");
+            for (int i = 0; i < keys.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(":c_").append(i).append("::").append(keys.get(i).type().sqlType());
+            }
+            sql.append(")");
+        }
+        sql.append(" ORDER BY ");
+        for (int i = 0; i < keys.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(keys.get(i).expression()).append(descending ? " DESC" : " ASC");
+        }
+        sql.append(" LIMIT ").append(page.size() + 1);
+
+        DatabaseClient.GenericExecuteSpec spec = filter.bind(db.sql(sql.toString()));
+        if (cursorValues != null) {
+            for (int i = 0; i < cursorValues.size(); i++) {
+                spec = spec.bind("c_" + i, cursorValues.get(i));
+            }
+        }
+        return spec.map(row -> {
+            List<String> values = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                values.add(row.get("k_" + i, String.class));
+            }
+            return new Edge<>(new Cursor(ordering.name(), values).encode(), mapper.apply(row, 0));
+        }).all().collectList();
+    }
+
+    private static List<String> cursorValues(PageRequest page, Ordering ordering) {
+        Cursor cursor = page.cursor();
+        if (cursor == null) {
+            return null;
+        }
+        String argument = page.backward() ? "before" : "after";
+        if (!cursor.ordering().equals(ordering.name())) {
+            throw new InvalidInputException(argument,
+                    "The cursor in '" + argument + "' belongs to another ordering; restart paging without it.");
+        }
+        List<SortKey> keys = ordering.keys();
+        if (cursor.values().size() != keys.size()) {
+            throw Cursor.invalid(argument);
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            if (!keys.get(i).type().accepts(cursor.values().get(i))) {
+                throw Cursor.invalid(argument);
+            }
+        }
+        return cursor.values();
+    }
+
+    private Mono<Integer> count(String from, SqlFilter filter) {
+        return filter.bind(db.sql("SELECT count(*) AS n FROM " + from + " WHERE " + filter.where()))
+                .map(row -> row.get("n", Long.class).intValue())
+                .one();
+    }
+
+    private static <T> Connection<T> assemble(List<Edge<T>> fetched, PageRequest page, int total) {
+        boolean more = fetched.size() > page.size();
+        List<Edge<T>> edges = new ArrayList<>(more ? fetched.subList(0, page.size()) : fetched);
+        if (page.backward()) {
+            Collections.reverse(edges);
+        }
+        boolean fromCursor = page.cursor() != null;
+        PageInfo info = new PageInfo(
+                page.backward() ? fromCursor : more,
+                page.backward() ? more : fromCursor,
+                edges.isEmpty() ? null : edges.get(0).cursor(),
+                edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor());
+        return new Connection<>(List.copyOf(edges), info, total < 0 ? null : total);
+    }
+}

@@ -1,0 +1,6 @@
+package io.oneuihub.graphql;
+
+public enum OrderDirection {
+    ASC,
+    DESC
+}

@@ -1,0 +1,83 @@
+package io.oneuihub.security;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every HTTP request may reach /graphql; who may read or change what is decided per operation in
+ * the service layer. A bearer token, when present, must be valid, or the request gets HTTP 401.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+@EnableReactiveMethodSecurity
+@EnableConfigurationProperties(HubSecurityProperties.class)
+class SecurityConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+    @Bean
+    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
+            HubSecurityProperties properties) {
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(new RoleExtractor(properties.rolesClaim(), properties.adminRole()));
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
+                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt
+                        .jwtDecoder(jwtDecoder)
+                        .jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(converter))))
+                .build();
+    }
+
+    @Bean
+    ReactiveJwtDecoder jwtDecoder(
+            @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri:}") String issuerUri,
+            @Value("${spring.security.oauth2.resourceserver.jwt.jwk-set-uri:}") String jwkSetUri,
+            HubSecurityProperties properties) {
+        NimbusReactiveJwtDecoder decoder;
+        if (!jwkSetUri.isBlank()) {
+            decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri).build();
+        } else if (!issuerUri.isBlank()) {
+            decoder = NimbusReactiveJwtDecoder.withIssuerLocation(issuerUri).build();
+        } else {
+            log.warn("No JWT issuer configured (SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI or _JWK_SET_URI): "
+                    + "every bearer token is rejected and only anonymous access works.");
+            return token -> Mono.error(new BadJwtException("No JWT issuer is configured on this service"));
+        }
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        validators.add(issuerUri.isBlank() ? JwtValidators.createDefault() : JwtValidators.createDefaultWithIssuer(issuerUri));
+        if (properties.audience() != null && !properties.audience().isBlank()) {
+            String audience = properties.audience();
+            validators.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+                    aud -> aud != null && aud.contains(audience)));
+        }
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+        return decoder;
+    }
+}
