@@ -1,0 +1,48 @@
+package io.oneuihub;
+
+import java.time.Duration;
+
+import io.oneuihub.dev.LocalIssuer;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** GraphQL clients over real HTTP, as anonymous, a plain user and an admin with real signed JWTs. */
+public abstract class GraphQlTestSupport {
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected DatabaseClient db;
+
+    protected WebTestClient http() {
+        return WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(60))
+                .build();
+    }
+
+    protected HttpGraphQlTester anonymous() {
+        return HttpGraphQlTester.create(http().mutate().baseUrl("http://localhost:" + port + "/graphql").build());
+    }
+
+    protected HttpGraphQlTester withToken(String token) {
+        return anonymous().mutate().header("Authorization", "Bearer " + token).build();
+    }
+
+    protected HttpGraphQlTester admin() {
+        return withToken(LocalIssuer.adminToken());
+    }
+
+    protected HttpGraphQlTester user() {
+        return withToken(LocalIssuer.userToken());
+    }
+
+    /** Empties every table so a test class starts from a known state whatever ran before it. */
+    protected void clearDatabase() {
+        db.sql("TRUNCATE company, company_provider, model, deployment, budget, sync_run CASCADE").then().block();
+    }
+}
