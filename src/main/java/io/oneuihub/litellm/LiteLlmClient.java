@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.netty.channel.ChannelOption;
-import io.oneuihub.budget.ModelBudget;
 import io.oneuihub.litellm.LiteLlmException.Category;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,15 +96,7 @@ public class LiteLlmClient {
     /** Creates a DB deployment and answers it as {@code /model/info} shows it. */
     public Mono<LiteLlmDeployment> createDeployment(NewDeployment deployment) {
         String op = "POST /model/new";
-        Map<String, Object> modelInfo = new LinkedHashMap<>(deployment.modelInfo());
-        if (deployment.id() != null) {
-            modelInfo.put("id", deployment.id());
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("model_name", deployment.modelName());
-        body.put("litellm_params", Secrets.withoutMaskedValues(deployment.litellmParams()));
-        body.put("model_info", modelInfo);
-        return write(post("/model/new", body), op)
+        return write(post("/model/new", RequestBodies.newDeployment(deployment)), op)
                 .map(stored -> stored.isNull() ? deployment.id() : decode(op, () -> WireDecoder.storedModelId(stored)))
                 .switchIfEmpty(Mono.error(() -> errors.protocol(op, 200, "no id in LiteLLM's answer")))
                 .onErrorResume(e -> deployment.id() != null && e instanceof LiteLlmException le && le.status() >= 500
@@ -124,17 +115,7 @@ public class LiteLlmClient {
      */
     public Mono<LiteLlmDeployment> updateDeployment(String id, DeploymentUpdate update) {
         String op = "PATCH /model/" + id + "/update";
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (update.modelName() != null) {
-            body.put("model_name", update.modelName());
-        }
-        if (update.litellmParams() != null) {
-            body.put("litellm_params", Secrets.withoutMaskedValues(update.litellmParams()));
-        }
-        Map<String, Object> modelInfo = new LinkedHashMap<>(update.modelInfo() == null ? Map.of() : update.modelInfo());
-        // without an id LiteLLM generates a random one and merges it into the stored model_info
-        modelInfo.put("id", id);
-        body.put("model_info", modelInfo);
+        Map<String, Object> body = RequestBodies.deploymentUpdate(id, update);
         return write(request(HttpMethod.PATCH, "/model/{id}/update", Map.of("id", id), body), op)
                 .onErrorResume(e -> e instanceof LiteLlmException le && le.missingRoute(), e -> legacyUpdate(id, body))
                 .then(readBack(op, id));
@@ -142,9 +123,7 @@ public class LiteLlmClient {
 
     private Mono<JsonNode> legacyUpdate(String id, Map<String, Object> patchBody) {
         String op = "POST /model/update";
-        Map<String, Object> body = new LinkedHashMap<>(patchBody);
-        body.putIfAbsent("litellm_params", Map.of()); // old builds refuse a body without it
-        return write(post("/model/update", body), op)
+        return write(post("/model/update", RequestBodies.legacyDeploymentUpdate(patchBody)), op)
                 .filter(answer -> !answer.isNull())
                 .switchIfEmpty(Mono.error(() -> new LiteLlmException(Category.REJECTED, 200, op,
                         "LiteLLM did not store the update of " + id + " (model writes are off: STORE_MODEL_IN_DB)")));
@@ -232,7 +211,7 @@ public class LiteLlmClient {
     public Mono<LiteLlmBudget> createBudget(BudgetRequest request) {
         String op = "POST /budget/new";
         return validDuration(op, request.duration())
-                .then(write(post("/budget/new", budgetBody(request, false)), op))
+                .then(write(post("/budget/new", RequestBodies.budget(request, false)), op))
                 .onErrorResume(e -> request.id() != null && e instanceof LiteLlmException le && le.status() == 500
                                 && le.category() == Category.UNAVAILABLE,
                         // legacy/mid builds crash with a plain-text 500 on a duplicate id
@@ -250,7 +229,7 @@ public class LiteLlmClient {
             return Mono.error(new LiteLlmException(Category.REJECTED, 0, op, "budget id is required"));
         }
         return validDuration(op, request.duration())
-                .then(write(post("/budget/update", budgetBody(request, true)), op))
+                .then(write(post("/budget/update", RequestBodies.budget(request, true)), op))
                 .map(body -> decodeRow(op, body, WireDecoder::budget, "budget " + request.id()));
     }
 
@@ -259,33 +238,6 @@ public class LiteLlmClient {
         String op = "POST /budget/delete";
         return write(post("/budget/delete", Map.of("id", id)), op)
                 .map(body -> decodeRow(op, body, WireDecoder::budget, "budget " + id));
-    }
-
-    private static Map<String, Object> budgetBody(BudgetRequest r, boolean full) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        putIf(body, "budget_id", r.id(), false);
-        putIf(body, "max_budget", r.maxBudget(), full);
-        putIf(body, "soft_budget", r.softBudget(), full);
-        putIf(body, "max_parallel_requests", r.maxParallelRequests(), full);
-        putIf(body, "tpm_limit", r.tpmLimit(), full);
-        putIf(body, "rpm_limit", r.rpmLimit(), full);
-        putIf(body, "budget_duration", r.duration(), full);
-        putIf(body, "budget_reset_at", r.resetAt() == null ? null : r.resetAt().toString(), full && r.duration() == null);
-        putIf(body, "model_max_budget", r.modelBudgets().isEmpty() ? null : modelMaxBudget(r.modelBudgets()), full);
-        return body;
-    }
-
-    private static Map<String, Object> modelMaxBudget(List<ModelBudget> budgets) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (ModelBudget b : budgets) {
-            Map<String, Object> limit = new LinkedHashMap<>();
-            putIf(limit, "max_budget", b.maxBudget(), false);
-            putIf(limit, "budget_duration", b.duration(), false);
-            putIf(limit, "tpm_limit", b.tpmLimit(), false);
-            putIf(limit, "rpm_limit", b.rpmLimit(), false);
-            out.put(b.model(), limit);
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------ customers
@@ -304,13 +256,13 @@ public class LiteLlmClient {
 
     public Mono<LiteLlmCustomer> createCustomer(CustomerRequest request) {
         String op = "POST /customer/new";
-        return write(post("/customer/new", customerBody(request)), op)
+        return write(post("/customer/new", RequestBodies.customer(request)), op)
                 .map(body -> decodeRow(op, body, WireDecoder::customer, "customer " + request.id()));
     }
 
     public Mono<LiteLlmCustomer> updateCustomer(CustomerRequest request) {
         String op = "POST /customer/update";
-        return write(post("/customer/update", customerBody(request)), op)
+        return write(post("/customer/update", RequestBodies.customer(request)), op)
                 .then(customer(request.id()));
     }
 
@@ -322,17 +274,6 @@ public class LiteLlmClient {
                     JsonNode count = body.path("deleted_customers");
                     return count.isNumber() ? count.asInt() : ids.size();
                 });
-    }
-
-    private static Map<String, Object> customerBody(CustomerRequest r) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("user_id", r.id());
-        putIf(body, "alias", r.alias(), false);
-        putIf(body, "budget_id", r.budgetId(), false);
-        putIf(body, "blocked", r.blocked(), false);
-        putIf(body, "allowed_model_region", r.allowedModelRegion(), false);
-        putIf(body, "default_model", r.defaultModel(), false);
-        return body;
     }
 
     // ------------------------------------------------------------------ internal users
@@ -373,14 +314,7 @@ public class LiteLlmClient {
      */
     public Mono<LiteLlmUser> updateUser(UserBudgetUpdate update) {
         String op = "POST /user/update";
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("user_id", update.userId());
-        body.put("max_budget", update.maxBudget());
-        putIf(body, "budget_duration", update.duration(), false);
-        putIf(body, "tpm_limit", update.tpmLimit(), false);
-        putIf(body, "rpm_limit", update.rpmLimit(), false);
-        putIf(body, "max_parallel_requests", update.maxParallelRequests(), false);
-        putIf(body, "spend", update.spend(), false);
+        Map<String, Object> body = RequestBodies.userUpdate(update);
         return validDuration(op, update.duration())
                 .then(user(update.userId()))
                 .then(write(post("/user/update", body), op))
@@ -420,14 +354,7 @@ public class LiteLlmClient {
     /** Writes every budget field of the team (null clears it) and answers the team as read back. */
     public Mono<LiteLlmTeam> updateTeam(TeamBudgetUpdate update) {
         String op = "POST /team/update";
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("team_id", update.teamId());
-        body.put("max_budget", update.maxBudget());
-        body.put("soft_budget", update.softBudget());
-        body.put("budget_duration", update.duration());
-        body.put("tpm_limit", update.tpmLimit());
-        body.put("rpm_limit", update.rpmLimit());
-        body.put("max_parallel_requests", update.maxParallelRequests());
+        Map<String, Object> body = RequestBodies.teamUpdate(update);
         return validDuration(op, update.duration())
                 .then(write(post("/team/update", body), op))
                 .then(Mono.defer(() -> team(update.teamId())));
@@ -559,11 +486,5 @@ public class LiteLlmClient {
         }
         return Mono.error(new LiteLlmException(Category.REJECTED, 0, op,
                 "budget duration must look like 30s, 15m, 1h, 7d, 1w or 1mo"));
-    }
-
-    private static void putIf(Map<String, Object> body, String key, Object value, boolean evenIfNull) {
-        if (value != null || evenIfNull) {
-            body.put(key, value);
-        }
     }
 }
