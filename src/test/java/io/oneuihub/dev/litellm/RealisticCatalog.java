@@ -129,7 +129,8 @@ final class RealisticCatalog {
             return null;
         }
         for (Entry e : ENTRIES) {
-            if (e.known() && e.litellmModel().equals(litellmModel)) {
+            // the deployment's own model string, or "provider/public-name" as an Azure base_model names it
+            if (e.known() && (e.litellmModel().equals(litellmModel) || (e.provider() + "/" + e.modelName()).equals(litellmModel))) {
                 return e;
             }
         }
