@@ -430,7 +430,8 @@ public class LiteLlmClient {
                 .onErrorMap(e -> !(e instanceof LiteLlmException), e -> errors.fromTransport(op, e, properties))
                 .doOnNext(a -> log.debug("LiteLLM {} -> {} ({} bytes, {} ms)", op, a.status(), a.body().length,
                         Duration.ofNanos(System.nanoTime() - started).toMillis()))
-                .flatMap(answer -> toJson(answer, op));
+                .flatMap(answer -> toJson(answer, op))
+                .doOnError(e -> log.debug("{}", e.getMessage())); // sanitized: no key, no upstream stack trace
     }
 
     private Mono<JsonNode> toJson(Answer answer, String op) {

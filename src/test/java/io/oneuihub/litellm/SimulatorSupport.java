@@ -10,7 +10,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 final class SimulatorSupport {
 
     static final Duration CONNECT = Duration.ofMillis(500);
-    static final Duration RESPONSE = Duration.ofMillis(800);
+    static final Duration RESPONSE = Duration.ofMillis(500);
 
     private SimulatorSupport() {
     }

@@ -53,13 +53,15 @@ public final class LiteLlmSimulator implements AutoCloseable {
     private volatile DisposableServer server;
     private volatile int port;
 
-    private record FaultRule(Fault fault, String pathPrefix, int afterRequests, AtomicInteger seen) {
+    /** Fires for matching requests number afterRequests+1 .. afterRequests+times (times < 0: forever). */
+    private record FaultRule(Fault fault, String pathPrefix, int afterRequests, int times, AtomicInteger seen) {
 
         boolean fires(String path) {
             if (pathPrefix != null && !path.startsWith(pathPrefix)) {
                 return false;
             }
-            return seen.incrementAndGet() > afterRequests;
+            int n = seen.incrementAndGet();
+            return n > afterRequests && (times < 0 || n <= afterRequests + times);
         }
     }
 
@@ -159,7 +161,13 @@ public final class LiteLlmSimulator implements AutoCloseable {
 
     /** The first {@code requests} matching requests are served normally, every later one meets the fault. */
     public LiteLlmSimulator failAfter(int requests, Fault fault, String pathPrefix) {
-        faults.add(new FaultRule(fault, pathPrefix, requests, new AtomicInteger()));
+        faults.add(new FaultRule(fault, pathPrefix, requests, -1, new AtomicInteger()));
+        return this;
+    }
+
+    /** Only the first {@code requests} matching requests meet the fault; later ones are served normally. */
+    public LiteLlmSimulator failFirst(int requests, Fault fault, String pathPrefix) {
+        faults.add(new FaultRule(fault, pathPrefix, 0, requests, new AtomicInteger()));
         return this;
     }
 
