@@ -10,7 +10,6 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -220,9 +219,5 @@ final class WireJson {
                 default -> null;
             };
         }
-    }
-
-    static Iterator<JsonNode> elements(JsonNode node) {
-        return node == null || !node.isArray() ? java.util.Collections.emptyIterator() : node.values().iterator();
     }
 }

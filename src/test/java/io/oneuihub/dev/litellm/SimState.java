@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
 final class SimState {
 
     private static final DateTimeFormatter PRISMA = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'");
-    private static final DateTimeFormatter PY_DICT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'+00:00'");
     private static final Set<String> REMOVED_SECRETS = Set.of("api_key", "client_secret", "vertex_credentials",
             "aws_access_key_id", "aws_secret_access_key");
     private static final Set<String> SECRET_SEGMENTS = Set.of("key", "secret", "token", "auth", "password", "credential",
@@ -1075,10 +1074,6 @@ final class SimState {
         }
         row.put("updated_at", now);
         row.put("updated_by", ADMIN);
-    }
-
-    static String pyDict(OffsetDateTime time) {
-        return time.format(PY_DICT);
     }
 
     static BigDecimal decimal(Object value) {
