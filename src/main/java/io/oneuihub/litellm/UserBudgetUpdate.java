@@ -1,0 +1,18 @@
+package io.oneuihub.litellm;
+
+import java.math.BigDecimal;
+
+/**
+ * Budget fields of an internal user. {@code maxBudget} is always sent (null clears the cap on builds since
+ * early 2026; older builds ignore the null); the other fields are sent only when non-null, because LiteLLM
+ * drops nulls for them anyway. {@code spend} overwrites the counter (a manual reset).
+ */
+public record UserBudgetUpdate(
+        String userId,
+        BigDecimal maxBudget,
+        String duration,
+        Long tpmLimit,
+        Long rpmLimit,
+        Integer maxParallelRequests,
+        BigDecimal spend) {
+}
