@@ -9,6 +9,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.graphql.server.support.BearerTokenAuthenticationExtractor;
+import org.springframework.graphql.server.webflux.AuthenticationWebSocketInterceptor;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -22,6 +24,7 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import reactor.core.publisher.Mono;
@@ -39,10 +42,27 @@ class SecurityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     @Bean
-    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
-            HubSecurityProperties properties) {
+    ReactiveJwtAuthenticationConverterAdapter jwtAuthenticationConverter(HubSecurityProperties properties) {
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(new RoleExtractor(properties.rolesClaim(), properties.adminRole()));
+        return new ReactiveJwtAuthenticationConverterAdapter(converter);
+    }
+
+    /**
+     * graphql-ws clients cannot send headers: the token travels in the connection_init payload as
+     * {"Authorization": "Bearer ..."} and is checked exactly like an HTTP bearer token.
+     */
+    @Bean
+    AuthenticationWebSocketInterceptor webSocketAuthentication(ReactiveJwtDecoder jwtDecoder,
+            ReactiveJwtAuthenticationConverterAdapter converter) {
+        JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(jwtDecoder);
+        manager.setJwtAuthenticationConverter(converter);
+        return new AuthenticationWebSocketInterceptor(new BearerTokenAuthenticationExtractor(), manager);
+    }
+
+    @Bean
+    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
+            ReactiveJwtAuthenticationConverterAdapter converter) {
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -51,7 +71,7 @@ class SecurityConfiguration {
                 .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
                 .oauth2ResourceServer(server -> server.jwt(jwt -> jwt
                         .jwtDecoder(jwtDecoder)
-                        .jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(converter))))
+                        .jwtAuthenticationConverter(converter)))
                 .build();
     }
 
