@@ -115,6 +115,8 @@ public final class DevCatalog {
             new ModelSeed("perplexity", "sonar-pro", "perplexity", "perplexity/sonar-pro", "chat", "3", "15", 200000, 8000, "WEB_SEARCH"),
             new ModelSeed("perplexity", "sonar", "perplexity", "perplexity/sonar", "chat", "1", "1", 128000, 8000, "WEB_SEARCH"));
 
+    public static final int MODELS_COUNT = MODELS.size();
+
     private DevCatalog() {
     }
 
