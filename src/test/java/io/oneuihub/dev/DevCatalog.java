@@ -34,15 +34,15 @@ import reactor.core.publisher.Mono;
  */
 public final class DevCatalog {
 
-    record CompanySeed(String slug, String name, String website, String description, List<String> providers) {
+    public record CompanySeed(String slug, String name, String website, String description, List<String> providers) {
     }
 
     /** prices are per million tokens; capabilities as enum names. */
-    record ModelSeed(String company, String name, String provider, String litellmModel, String mode,
+    public record ModelSeed(String company, String name, String provider, String litellmModel, String mode,
             String inPerMillion, String outPerMillion, Integer maxInput, Integer maxOutput, String capabilities) {
     }
 
-    static final List<CompanySeed> COMPANIES = List.of(
+    public static final List<CompanySeed> COMPANIES = List.of(
             new CompanySeed("openai", "OpenAI", "https://openai.com", "Makers of GPT and the o-series reasoning models.", List.of("openai", "text-completion-openai")),
             new CompanySeed("anthropic", "Anthropic", "https://www.anthropic.com", "Makers of the Claude family.", List.of("anthropic")),
             new CompanySeed("google", "Google", "https://ai.google.dev", "Gemini models on AI Studio and Vertex AI.", List.of("gemini", "vertex_ai", "vertex_ai-language-models")),
@@ -58,7 +58,7 @@ public final class DevCatalog {
 
     private static final String CHAT = "FUNCTION_CALLING,PARALLEL_FUNCTION_CALLING,RESPONSE_SCHEMA";
 
-    static final List<ModelSeed> MODELS = List.of(
+    public static final List<ModelSeed> MODELS = List.of(
             new ModelSeed("openai", "gpt-4o", "openai", "openai/gpt-4o", "chat", "2.5", "10", 128000, 16384, "VISION,PROMPT_CACHING,PDF_INPUT," + CHAT),
             new ModelSeed("openai", "gpt-4o-mini", "openai", "openai/gpt-4o-mini", "chat", "0.15", "0.6", 128000, 16384, "VISION,PROMPT_CACHING," + CHAT),
             new ModelSeed("openai", "gpt-4.1", "openai", "openai/gpt-4.1", "chat", "2", "8", 1047576, 32768, "VISION,PROMPT_CACHING,PDF_INPUT," + CHAT),

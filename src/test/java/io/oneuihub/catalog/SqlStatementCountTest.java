@@ -1,0 +1,79 @@
+package io.oneuihub.catalog;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.oneuihub.GraphQlTestSupport;
+import io.oneuihub.IntegrationTest;
+import io.r2dbc.proxy.ProxyConnectionFactory;
+import io.r2dbc.proxy.core.QueryExecutionInfo;
+import io.r2dbc.proxy.listener.ProxyExecutionListener;
+import io.r2dbc.spi.ConnectionFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Company and deployments are batch-loaded: a page costs the same number of SQL statements
+ * whether it holds 1, 10 or 100 models.
+ */
+@IntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SqlStatementCountTest extends GraphQlTestSupport {
+
+    static final AtomicInteger statements = new AtomicInteger();
+
+    @TestConfiguration
+    static class CountStatements {
+
+        @Bean
+        static BeanPostProcessor statementCounter() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    if (bean instanceof ConnectionFactory factory && name.equals("connectionFactory")) {
+                        return ProxyConnectionFactory.builder(factory).listener(new ProxyExecutionListener() {
+                            @Override
+                            public void afterQuery(QueryExecutionInfo execution) {
+                                statements.addAndGet(execution.getQueries().size());
+                            }
+                        }).build();
+                    }
+                    return bean;
+                }
+            };
+        }
+    }
+
+    @BeforeAll
+    void seed() {
+        clearDatabase();
+        // 12 companies, 120 models with two deployments each.
+        db.sql("""
+                INSERT INTO company (slug, name) SELECT 'company-' || i, 'Company ' || i FROM generate_series(1, 12) i;
+                INSERT INTO model (name, company_id, input_cost_per_token)
+                  SELECT 'model-' || lpad(i::text, 4, '0'), (SELECT id FROM company WHERE slug = 'company-' || (i % 12 + 1)), i / 1e9
+                  FROM generate_series(1, 120) i;
+                INSERT INTO deployment (model_id, external_id, litellm_model, provider)
+                  SELECT m.id, m.name || '-' || d, 'openai/' || m.name, 'openai' FROM model m, generate_series(1, 2) d;
+                """).then().block();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 10, 100})
+    void aPageCostsAConstantNumberOfStatements(int pageSize) {
+        statements.set(0);
+        admin().documentName("modelsWithRelations").variable("first", pageSize).execute()
+                .path("models.nodes").entityList(Object.class).hasSize(pageSize)
+                .path("models.nodes[0].company.name").hasValue()
+                .path("models.nodes[0].deployments").entityList(Object.class).hasSize(2);
+
+        // one page query, one batch of companies, one batch of deployments
+        assertThat(statements.get()).isEqualTo(3);
+    }
+}
