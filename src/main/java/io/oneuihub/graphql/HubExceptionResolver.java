@@ -5,6 +5,7 @@ import java.util.Map;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.schema.DataFetchingEnvironment;
+import io.oneuihub.litellm.LiteLlmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -36,6 +37,14 @@ class HubExceptionResolver extends DataFetcherExceptionResolverAdapter {
             return GraphqlErrorBuilder.newError(env)
                     .errorType(ErrorType.BAD_REQUEST)
                     .message("The change conflicts with existing data or breaks a rule of the catalog.")
+                    .build();
+        }
+        if (ex instanceof LiteLlmException upstream) {
+            // The message is already sanitized by the client: no key, no stack trace.
+            return GraphqlErrorBuilder.newError(env)
+                    .errorType(UpstreamErrors.classification(upstream))
+                    .message(upstream.getMessage())
+                    .extensions(Map.of("upstreamCategory", upstream.category().name()))
                     .build();
         }
         return null;

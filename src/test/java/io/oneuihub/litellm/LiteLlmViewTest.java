@@ -1,0 +1,80 @@
+package io.oneuihub.litellm;
+
+import java.util.UUID;
+
+import io.oneuihub.GraphQlTestSupport;
+import io.oneuihub.IntegrationTest;
+import io.oneuihub.dev.litellm.Fault;
+import io.oneuihub.dev.litellm.LiteLlmSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.graphql.execution.ErrorType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The live LiteLLM views over real HTTP to the simulator. */
+@IntegrationTest
+class LiteLlmViewTest extends GraphQlTestSupport {
+
+    static final String MASTER_KEY = "sk-view-" + UUID.randomUUID();
+    static final LiteLlmSimulator simulator = LiteLlmSimulator.start(0, MASTER_KEY).seedRealisticCatalog();
+
+    @DynamicPropertySource
+    static void litellm(DynamicPropertyRegistry registry) {
+        registry.add("hub.litellm.base-url", simulator::baseUrl);
+        registry.add("hub.litellm.master-key", () -> MASTER_KEY);
+        registry.add("hub.litellm.response-timeout", () -> "2s");
+        registry.add("hub.litellm.max-retries", () -> "0");
+    }
+
+    @AfterEach
+    void clearFaults() {
+        simulator.clearFaults();
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.stop();
+    }
+
+    @Test
+    void adminsSeeDeploymentsAndBudgetsAsLiteLlmReportsThem() {
+        admin().document("{ litellmModels { id modelName provider editable pricing { inputCostPerMillionTokens } params } }")
+                .execute()
+                .path("litellmModels").entityList(Object.class).hasSize(simulator.deploymentCount())
+                .path("litellmModels[*].params.api_key").pathDoesNotExist();
+        admin().document("{ litellmBudgets { id maxBudget duration modelBudgets { model } } }").execute()
+                .path("litellmBudgets[*].id").entityList(String.class).satisfies(ids -> assertThat(ids).isNotEmpty().isSorted());
+    }
+
+    @Test
+    void othersAreRefused() {
+        int before = simulator.requestCount();
+        user().document("{ litellmModels { id } }").execute().errors()
+                .expect(e -> e.getErrorType() == ErrorType.FORBIDDEN).verify();
+        anonymous().document("{ litellmBudgets { id } }").execute().errors()
+                .expect(e -> e.getErrorType() == ErrorType.UNAUTHORIZED).verify();
+        assertThat(simulator.requestCount()).as("no call reaches LiteLLM for a refused caller").isEqualTo(before);
+    }
+
+    @Test
+    void anUnreachableOrBrokenLiteLlmIsNamedWithoutLeakingTheKey() {
+        simulator.inject(Fault.plainText500(), "/v2/model/info");
+        simulator.inject(Fault.plainText500(), "/model/info");
+        admin().document("{ litellmModels { id } }").execute().errors()
+                .satisfy(errors -> assertThat(errors).singleElement().satisfies(error -> {
+                    assertThat(error.getErrorType().toString()).isEqualTo("UPSTREAM_UNAVAILABLE");
+                    assertThat(error.getMessage()).contains("HTTP 500").doesNotContain(MASTER_KEY, "Exception", "at io.");
+                }));
+
+        simulator.clearFaults();
+        simulator.inject(Fault.slowDrip(java.time.Duration.ofSeconds(1)), "/budget/list");
+        admin().document("{ litellmBudgets { id } }").execute().errors()
+                .expect(e -> e.getErrorType().toString().equals("UPSTREAM_UNAVAILABLE")
+                        && e.getExtensions().get("upstreamCategory").equals("TIMEOUT"))
+                .verify();
+    }
+}
