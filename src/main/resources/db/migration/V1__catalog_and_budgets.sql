@@ -45,7 +45,9 @@ CREATE TABLE model (
 );
 CREATE INDEX model_company_idx ON model (company_id, name);
 CREATE INDEX model_created_idx ON model (created_at, id);
-CREATE INDEX model_visible_name_idx ON model (name) WHERE enabled AND status = 'ACTIVE';
+-- Keyset pages compare (name, id) row values: these indexes serve the public and the admin listing.
+CREATE INDEX model_name_id_idx ON model (name, id);
+CREATE INDEX model_visible_name_id_idx ON model (name, id) WHERE enabled AND status = 'ACTIVE';
 
 CREATE TABLE deployment (
     id                    uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
