@@ -2,6 +2,11 @@ package io.oneuihub;
 
 import java.time.Duration;
 
+import io.oneuihub.budget.BudgetRepository;
+import io.oneuihub.catalog.CompanyRepository;
+import io.oneuihub.catalog.DeploymentRepository;
+import io.oneuihub.catalog.ModelRepository;
+import io.oneuihub.dev.DevCatalog;
 import io.oneuihub.dev.LocalIssuer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -39,6 +44,16 @@ public abstract class GraphQlTestSupport {
 
     protected HttpGraphQlTester user() {
         return withToken(LocalIssuer.userToken());
+    }
+
+    @Autowired
+    private org.springframework.context.ApplicationContext context;
+
+    /** Replaces whatever is in the database with the realistic dev catalog. */
+    protected void seedDevCatalog() {
+        clearDatabase();
+        DevCatalog.seed(context.getBean(CompanyRepository.class), context.getBean(ModelRepository.class),
+                context.getBean(DeploymentRepository.class), context.getBean(BudgetRepository.class)).block();
     }
 
     /** Empties every table so a test class starts from a known state whatever ran before it. */

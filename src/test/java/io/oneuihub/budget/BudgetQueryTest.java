@@ -5,9 +5,6 @@ import java.util.Map;
 
 import io.oneuihub.GraphQlTestSupport;
 import io.oneuihub.IntegrationTest;
-import io.oneuihub.catalog.CompanyRepository;
-import io.oneuihub.catalog.DeploymentRepository;
-import io.oneuihub.catalog.ModelRepository;
 import io.oneuihub.dev.DevCatalog;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,15 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BudgetQueryTest extends GraphQlTestSupport {
 
-    @Autowired CompanyRepository companies;
-    @Autowired ModelRepository models;
-    @Autowired DeploymentRepository deployments;
-    @Autowired BudgetRepository budgets;
 
     @BeforeAll
     void seed() {
-        clearDatabase();
-        DevCatalog.seed(companies, models, deployments, budgets).block();
+        seedDevCatalog();
         db.sql("UPDATE budget SET status = 'STALE' WHERE external_id = 'pro_tier'").then().block();
     }
 

@@ -6,7 +6,6 @@ import java.util.Map;
 
 import io.oneuihub.GraphQlTestSupport;
 import io.oneuihub.IntegrationTest;
-import io.oneuihub.budget.BudgetRepository;
 import io.oneuihub.catalog.CatalogJson.CompanyNode;
 import io.oneuihub.catalog.CatalogJson.Page;
 import io.oneuihub.dev.DevCatalog;
@@ -29,15 +28,12 @@ class CompanyQueryTest extends GraphQlTestSupport {
     private static final ParameterizedTypeReference<Page<CompanyNode>> COMPANY_PAGE = new ParameterizedTypeReference<>() {
     };
 
+
     @Autowired CompanyRepository companies;
-    @Autowired ModelRepository models;
-    @Autowired DeploymentRepository deployments;
-    @Autowired BudgetRepository budgets;
 
     @BeforeAll
     void seed() {
-        clearDatabase();
-        DevCatalog.seed(companies, models, deployments, budgets).block();
+        seedDevCatalog();
         db.sql("UPDATE model SET enabled = false WHERE name = 'claude-opus-4'").then().block();
     }
 

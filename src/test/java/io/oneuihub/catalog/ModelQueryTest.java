@@ -10,7 +10,6 @@ import java.util.function.Function;
 
 import io.oneuihub.GraphQlTestSupport;
 import io.oneuihub.IntegrationTest;
-import io.oneuihub.budget.BudgetRepository;
 import io.oneuihub.catalog.CatalogJson.ModelNode;
 import io.oneuihub.catalog.CatalogJson.Page;
 import io.oneuihub.dev.DevCatalog;
@@ -35,17 +34,12 @@ class ModelQueryTest extends GraphQlTestSupport {
     private static final ParameterizedTypeReference<Page<ModelNode>> MODEL_PAGE = new ParameterizedTypeReference<>() {
     };
 
-    @Autowired CompanyRepository companies;
-    @Autowired ModelRepository models;
-    @Autowired DeploymentRepository deployments;
-    @Autowired BudgetRepository budgets;
 
     private int visibleCount;
 
     @BeforeAll
     void seed() {
-        clearDatabase();
-        DevCatalog.seed(companies, models, deployments, budgets).block();
+        seedDevCatalog();
         // One disabled and one STALE model: the public must not see either.
         db.sql("UPDATE model SET enabled = false WHERE name = 'o1'").then().block();
         db.sql("UPDATE model SET status = 'STALE' WHERE name = 'grok-3'").then().block();
