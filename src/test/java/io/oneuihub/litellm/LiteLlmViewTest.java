@@ -28,6 +28,7 @@ class LiteLlmViewTest extends GraphQlTestSupport {
         registry.add("hub.litellm.master-key", () -> MASTER_KEY);
         registry.add("hub.litellm.response-timeout", () -> "2s");
         registry.add("hub.litellm.max-retries", () -> "0");
+        registry.add("hub.litellm.connect-timeout", () -> "1s");
     }
 
     @AfterEach
@@ -48,6 +49,20 @@ class LiteLlmViewTest extends GraphQlTestSupport {
                 .path("litellmModels[*].params.api_key").pathDoesNotExist();
         admin().document("{ litellmBudgets { id maxBudget duration modelBudgets { model } } }").execute()
                 .path("litellmBudgets[*].id").entityList(String.class).satisfies(ids -> assertThat(ids).isNotEmpty().isSorted());
+    }
+
+    @Test
+    void healthReportsLiteLlmWhileReadinessFollowsTheDatabaseOnly() {
+        http().get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.components.litellm.status").isEqualTo("UP");
+        simulator.pauseListening();
+        try {
+            http().get().uri("/actuator/health").exchange().expectStatus().is5xxServerError()
+                    .expectBody().jsonPath("$.components.litellm.status").isEqualTo("DOWN");
+            http().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        } finally {
+            simulator.resumeListening();
+        }
     }
 
     @Test
