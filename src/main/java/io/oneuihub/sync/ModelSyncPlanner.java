@@ -143,6 +143,7 @@ final class ModelSyncPlanner {
     private static Function<String, UUID> companyResolver(Plan plan, CatalogState state) {
         Map<String, UUID> providers = new HashMap<>(state.providers());
         Map<String, UUID> slugs = new HashMap<>(state.companiesBySlug());
+        Map<String, List<String>> createdNow = new HashMap<>();
         return provider -> {
             if (provider == null || provider.isBlank()) {
                 return null;
@@ -157,12 +158,16 @@ final class ModelSyncPlanner {
             if (id == null) {
                 id = UUID.randomUUID();
                 slugs.put(company[0], id);
+                List<String> keys = new ArrayList<>(List.of(key));
+                createdNow.put(company[0], keys);
                 Map<String, Object> created = new LinkedHashMap<>();
                 created.put("slug", company[0]);
                 created.put("name", company[1]);
-                created.put("providers", List.of(key));
+                created.put("providers", keys); // later keys of the same new company join this list
                 plan.created(Entity.COMPANY, company[0], created);
                 plan.write(CatalogWriter.COMPANY_INSERT, Map.of("id", id, "slug", company[0], "name", company[1]));
+            } else if (createdNow.containsKey(company[0])) {
+                createdNow.get(company[0]).add(key);
             } else {
                 plan.updated(Entity.COMPANY, company[0], List.of(new FieldChange("providers", null, List.of(key))));
             }
