@@ -1,0 +1,24 @@
+package io.oneuihub.sync;
+
+import java.util.List;
+
+/** One planned or applied change of one row. */
+public record SyncChange(Entity entity, String key, Action action, List<FieldChange> fields, String message) {
+
+    public enum Entity {
+        COMPANY,
+        MODEL,
+        DEPLOYMENT,
+        BUDGET
+    }
+
+    public enum Action {
+        CREATE,
+        UPDATE,
+        STALE,
+        FAILED
+    }
+
+    public record FieldChange(String field, Object before, Object after) {
+    }
+}

@@ -1,0 +1,324 @@
+package io.oneuihub.sync;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.oneuihub.litellm.LiteLlmClient;
+import io.oneuihub.litellm.LiteLlmDeployment;
+import io.oneuihub.litellm.LiteLlmException;
+import io.oneuihub.litellm.LiteLlmProperties;
+import io.oneuihub.sync.SyncRunRepository.AbandonedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Starts and runs syncs. The lock is the sync_run row: a RUNNING row per kind at most (a partial unique index),
+ * kept alive by heartbeats; a run whose heartbeat is older than the lease is ABANDONED by whoever looks next.
+ * A run reads LiteLLM completely first, then plans against the stored catalog and applies the plan in one
+ * transaction together with its own SUCCEEDED record, so a failure anywhere leaves the catalog as it was.
+ * Not secured: {@link SyncService} is the admin-only entry point; the schedule and start-up runs call in here.
+ */
+@Component
+public class SyncEngine implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+
+    public record Started(SyncRun run, boolean alreadyRunning) {
+    }
+
+    private record Outcome(SyncEvent completed) {
+    }
+
+    private final SyncRunRepository runs;
+    private final SyncEventBus bus;
+    private final LiteLlmClient client;
+    private final LiteLlmProperties litellm;
+    private final CatalogWriter catalog;
+    private final BudgetWriter budgets;
+    private final TransactionalOperator tx;
+    private final SyncProperties properties;
+    private final JsonMapper json;
+    private final Map<UUID, Disposable> active = new ConcurrentHashMap<>();
+    private final Disposable.Composite background = Disposables.composite();
+    private volatile boolean running;
+
+    SyncEngine(SyncRunRepository runs, SyncEventBus bus, LiteLlmClient client, LiteLlmProperties litellm,
+            CatalogWriter catalog, BudgetWriter budgets, ReactiveTransactionManager transactions, SyncProperties properties,
+            JsonMapper json) {
+        this.runs = runs;
+        this.bus = bus;
+        this.client = client;
+        this.litellm = litellm;
+        this.catalog = catalog;
+        this.budgets = budgets;
+        this.tx = TransactionalOperator.create(transactions);
+        this.properties = properties;
+        this.json = json;
+    }
+
+    public String instanceId() {
+        return properties.instanceId();
+    }
+
+    /**
+     * Starts a run in the background and answers it at once (RUNNING), or answers the run of this kind that is
+     * already running anywhere (alreadyRunning).
+     */
+    public Mono<Started> start(SyncKind kind, boolean dryRun, String trigger) {
+        Mono<Started> attempt = Mono.defer(() -> runs.tryStart(kind, dryRun, trigger, properties.instanceId())
+                .map(run -> {
+                    launch(run);
+                    return new Started(run, false);
+                })
+                .switchIfEmpty(Mono.defer(() -> runs.running(kind).map(run -> new Started(run, true)))));
+        // the running run may finish between the failed insert and the read: then try again
+        return sweep(kind).then(attempt.switchIfEmpty(attempt).switchIfEmpty(attempt))
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("could not start a " + kind + " sync")));
+    }
+
+    /** Marks runs of the kind whose instance stopped sending heartbeats ABANDONED and tells their subscribers. */
+    Mono<Void> sweep(SyncKind kind) {
+        return runs.abandonExpired(kind, properties.lease())
+                .concatMap(run -> {
+                    log.warn("Sync run {} ({}) on {} stopped sending heartbeats: ABANDONED", run.id(), kind, run.instanceId());
+                    return bus.publish(abandonedEvent(run));
+                })
+                .then();
+    }
+
+    private static SyncEvent abandonedEvent(SyncRun run) {
+        int sequence = run.lastEvent() == null ? 1 : run.lastEvent().sequence() + 1;
+        return new SyncEvent(run.id().toString(), run.kind(), SyncPhase.FAILED, null, null, SyncCounts.ZERO,
+                "The run was abandoned", run.error(), now(), sequence);
+    }
+
+    private void launch(SyncRun run) {
+        Disposable.Swap handle = Disposables.swap();
+        active.put(run.id(), handle);
+        handle.update(execute(new RunContext(run))
+                .doFinally(signal -> active.remove(run.id()))
+                .subscribe(null, e -> log.error("Sync run {} could not record its end", run.id(), e)));
+    }
+
+    private Mono<Void> execute(RunContext ctx) {
+        Duration beat = properties.heartbeat();
+        Mono<Void> leaseLost = Flux.interval(beat, beat)
+                .concatMap(tick -> ctx.run.id() == null ? Mono.just(true) : runs.heartbeat(ctx.run.id()))
+                .filter(alive -> !alive)
+                .next()
+                .then();
+        Mono<Outcome> work = ctx.event(SyncPhase.STARTED, null, null,
+                        (ctx.run.dryRun() ? "Dry run" : "Sync") + " started by " + ctx.run.trigger())
+                .then(ctx.run.kind() == SyncKind.MODELS ? syncModels(ctx) : syncBudgets(ctx));
+        return work
+                .takeUntilOther(leaseLost)
+                .switchIfEmpty(Mono.error(() -> new AbandonedException("run " + ctx.run.id() + " lost its lease")))
+                .flatMap(outcome -> bus.publish(outcome.completed()))
+                .onErrorResume(e -> fail(ctx, e));
+    }
+
+    // ------------------------------------------------------------------ models
+
+    private Mono<Outcome> syncModels(RunContext ctx) {
+        List<LiteLlmDeployment> fetched = new ArrayList<>();
+        return client.deploymentPages()
+                .concatMap(page -> {
+                    fetched.addAll(page.deployments());
+                    return ctx.event(SyncPhase.FETCHING, fetched.size(), page.totalCount(), "Read page " + page.pageNumber()
+                            + (page.totalPages() == null ? "" : " of " + page.totalPages()));
+                })
+                .then(Mono.fromSupplier(() -> List.copyOf(fetched)))
+                .flatMap(upstream -> {
+                    ModelSyncPlanner planner = new ModelSyncPlanner(json);
+                    Mono<Plan> plan = catalog.load().publishOn(Schedulers.parallel()).map(state -> planner.plan(upstream, state));
+                    if (ctx.run.dryRun()) {
+                        return plan.flatMap(p -> ctx.finish(p, 0));
+                    }
+                    return plan.flatMap(p -> catalog.apply(p, properties.batchSize(), n -> ctx.applying(n, p))
+                                    .flatMap(rows -> ctx.finish(p, rows)))
+                            .as(tx::transactional);
+                });
+    }
+
+    // ------------------------------------------------------------------ budgets
+
+    private Mono<Outcome> syncBudgets(RunContext ctx) {
+        AtomicInteger read = new AtomicInteger();
+        Mono<BudgetSyncPlanner.Upstream> fetch = client.budgets().collectList()
+                .flatMap(b -> ctx.event(SyncPhase.FETCHING, read.addAndGet(b.size()), null, "Read " + b.size() + " budget rows").thenReturn(b))
+                .zipWhen(b -> client.customers().collectList()
+                        .flatMap(c -> ctx.event(SyncPhase.FETCHING, read.addAndGet(c.size()), null, "Read " + c.size() + " customers").thenReturn(c)))
+                .zipWhen(bc -> client.users().collectList()
+                        .flatMap(u -> ctx.event(SyncPhase.FETCHING, read.addAndGet(u.size()), null, "Read " + u.size() + " users").thenReturn(u)))
+                .zipWhen(bcu -> client.teams().collectList()
+                        .flatMap(t -> ctx.event(SyncPhase.FETCHING, read.addAndGet(t.size()), null, "Read " + t.size() + " teams").thenReturn(t)))
+                .map(all -> new BudgetSyncPlanner.Upstream(all.getT1().getT1().getT1(), all.getT1().getT1().getT2(),
+                        all.getT1().getT2(), all.getT2()));
+        return fetch.flatMap(upstream -> {
+            BudgetSyncPlanner planner = new BudgetSyncPlanner(json);
+            Mono<Plan> plan = budgets.load().publishOn(Schedulers.parallel()).map(stored -> planner.plan(upstream, stored));
+            if (ctx.run.dryRun()) {
+                return plan.flatMap(p -> ctx.finish(p, 0));
+            }
+            return plan.flatMap(p -> budgets.apply(p, properties.batchSize(), n -> ctx.applying(n, p))
+                            .flatMap(rows -> ctx.finish(p, rows)))
+                    .as(tx::transactional);
+        });
+    }
+
+    // ------------------------------------------------------------------ failure
+
+    private Mono<Void> fail(RunContext ctx, Throwable e) {
+        if (e instanceof AbandonedException) {
+            log.warn("Sync run {} was abandoned while working; its writes were rolled back", ctx.run.id());
+            return Mono.empty();
+        }
+        SyncError error = errorOf(ctx.run, e);
+        SyncEvent failed = ctx.next(SyncPhase.FAILED, null, null, SyncCounts.ZERO, error.message(), error);
+        return runs.finish(ctx.run.id(), SyncStatus.FAILED, SyncCounts.ZERO, null, 0, 0, error, failed)
+                .then(bus.publish(failed))
+                .onErrorResume(AbandonedException.class, ignored -> Mono.empty());
+    }
+
+    private SyncError errorOf(SyncRun run, Throwable e) {
+        if (e instanceof LiteLlmException le) {
+            log.warn("Sync run {} ({}) failed: {}", run.id(), run.kind(), redact(le.getMessage()));
+            return new SyncError(le.category().name(), redact(le.getMessage()));
+        }
+        log.error("Sync run {} ({}) failed", run.id(), run.kind(), e);
+        return new SyncError("INTERNAL", "The sync failed inside the hub (" + e.getClass().getSimpleName()
+                + "); nothing was changed. The service log has the details.");
+    }
+
+    private String redact(String message) {
+        String key = litellm.masterKey();
+        if (message == null) {
+            return "LiteLLM request failed";
+        }
+        return key == null ? message : message.replace(key, "[REDACTED]");
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    /** Per-run state: the event sequence. */
+    private final class RunContext {
+
+        final SyncRun run;
+        private final AtomicInteger sequence = new AtomicInteger();
+        private volatile long lastApplying;
+
+        RunContext(SyncRun run) {
+            this.run = run;
+        }
+
+        SyncEvent next(SyncPhase phase, Integer processed, Integer total, SyncCounts counts, String message, SyncError error) {
+            return new SyncEvent(run.id().toString(), run.kind(), phase, processed, total, counts, message, error, now(),
+                    sequence.incrementAndGet());
+        }
+
+        Mono<Void> event(SyncPhase phase, Integer processed, Integer total, String message) {
+            return Mono.defer(() -> bus.publish(next(phase, processed, total, null, message, null)));
+        }
+
+        /** One APPLYING event per write statement, but not more often than every 100 ms (the last one always). */
+        Mono<Void> applying(int written, Plan plan) {
+            long nowMs = System.currentTimeMillis();
+            int total = plan.rowsToWrite();
+            if (written < total && nowMs - lastApplying < 100) {
+                return Mono.empty();
+            }
+            lastApplying = nowMs;
+            return event(SyncPhase.APPLYING, written, total, null);
+        }
+
+        /** Records the run's end (inside the apply transaction for real runs) and answers the COMPLETED event. */
+        Mono<Outcome> finish(Plan plan, int rowsWritten) {
+            SyncCounts counts = plan.counts();
+            List<SyncChange> all = plan.changes();
+            List<SyncChange> kept = all.size() > properties.maxChanges() ? all.subList(0, properties.maxChanges()) : all;
+            String message = (run.dryRun() ? "Dry run: " : "") + counts.created() + " created, " + counts.updated()
+                    + " updated, " + counts.unchanged() + " unchanged, " + counts.stale() + " stale, " + counts.failed()
+                    + " failed" + (run.dryRun() ? " (nothing written)" : "; " + rowsWritten + " rows written");
+            SyncEvent completed = next(SyncPhase.COMPLETED, plan.rowsToWrite(), plan.rowsToWrite(), counts, message, null);
+            return runs.finish(run.id(), SyncStatus.SUCCEEDED, counts, List.copyOf(kept), all.size(), rowsWritten, null, completed)
+                    .thenReturn(new Outcome(completed));
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void start() {
+        running = true;
+        Duration lease = properties.lease();
+        background.add(Flux.interval(lease, lease)
+                .concatMap(tick -> sweep(SyncKind.MODELS).then(sweep(SyncKind.BUDGETS))
+                        .onErrorResume(e -> {
+                            log.warn("Sweeping abandoned sync runs failed: {}", e.toString());
+                            return Mono.empty();
+                        }))
+                .subscribe());
+        Duration interval = properties.scheduleInterval();
+        if (interval != null) {
+            log.info("Syncing models and budgets from LiteLLM every {}", interval);
+            background.add(Flux.interval(interval, interval)
+                    .onBackpressureDrop()
+                    .concatMap(tick -> both("schedule"))
+                    .subscribe());
+        }
+        if (properties.onStartup()) {
+            background.add(both("startup").subscribe());
+        }
+    }
+
+    /** Starts both syncs (each only if its kind is not running already). */
+    public Mono<List<Started>> both(String trigger) {
+        return Flux.concat(start(SyncKind.MODELS, false, trigger), start(SyncKind.BUDGETS, false, trigger))
+                .onErrorContinue((e, ignored) -> log.warn("Could not start a {} sync: {}", trigger, e.toString()))
+                .collectList();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        background.dispose();
+        active.values().forEach(Disposable::dispose);
+        try {
+            runs.abandonOwn(properties.instanceId())
+                    .concatMap(run -> bus.publish(abandonedEvent(run)))
+                    .then()
+                    .block(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.warn("Could not mark this instance's running syncs ABANDONED on shutdown: {}", e.toString());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+}

@@ -1,0 +1,6 @@
+package io.oneuihub.sync;
+
+public enum SyncKind {
+    MODELS,
+    BUDGETS
+}

@@ -1,0 +1,166 @@
+package io.oneuihub.sync;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.oneuihub.db.Binds;
+import io.oneuihub.db.Rows;
+import io.oneuihub.graphql.Connection;
+import io.oneuihub.graphql.KeysetPager;
+import io.oneuihub.graphql.Ordering;
+import io.oneuihub.graphql.PageRequest;
+import io.oneuihub.graphql.SortKey;
+import io.oneuihub.graphql.SqlFilter;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * sync_run rows. The partial unique index {@code sync_run_one_running_per_kind} is the lock: inserting a
+ * second RUNNING row of a kind fails in PostgreSQL whatever instance tries it.
+ */
+@Repository
+public class SyncRunRepository {
+
+    static final Ordering NEWEST_FIRST = new Ordering("syncRuns:STARTED_AT:DESC", List.of(
+            new SortKey("r.started_at", SortKey.Type.TIMESTAMPTZ), SortKey.id("r")), true);
+
+    private static final TypeReference<List<SyncChange>> CHANGES = new TypeReference<>() {
+    };
+
+    private final DatabaseClient db;
+    private final JsonMapper json;
+    private final KeysetPager pager;
+
+    public SyncRunRepository(DatabaseClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+        this.pager = new KeysetPager(db);
+    }
+
+    /** Inserts a RUNNING run, or completes empty when another run of the kind holds the lock. */
+    public Mono<SyncRun> tryStart(SyncKind kind, boolean dryRun, String trigger, String instanceId) {
+        return db.sql("""
+                        INSERT INTO sync_run (kind, status, dry_run, trigger, instance_id, heartbeat_at)
+                        VALUES (:kind, 'RUNNING', :dryRun, :trigger, :instance, now())
+                        ON CONFLICT (kind) WHERE status = 'RUNNING' DO NOTHING
+                        RETURNING *""")
+                .bind("kind", kind.name())
+                .bind("dryRun", dryRun)
+                .bind("trigger", trigger)
+                .bind("instance", instanceId)
+                .map(this::map)
+                .one();
+    }
+
+    public Mono<SyncRun> running(SyncKind kind) {
+        return db.sql("SELECT * FROM sync_run WHERE kind = :kind AND status = 'RUNNING'")
+                .bind("kind", kind.name()).map(this::map).one();
+    }
+
+    /** Marks RUNNING runs of the kind whose heartbeat is older than the lease ABANDONED, and answers them. */
+    public Flux<SyncRun> abandonExpired(SyncKind kind, Duration lease) {
+        return db.sql("""
+                        UPDATE sync_run SET status = 'ABANDONED', finished_at = now(), error_code = 'ABANDONED',
+                          error_message = 'Instance ' || coalesce(instance_id, '?') || ' stopped sending heartbeats; the run was abandoned and nothing it started was applied.'
+                        WHERE kind = :kind AND status = 'RUNNING'
+                          AND coalesce(heartbeat_at, started_at) < now() - make_interval(secs => :secs)
+                        RETURNING *""")
+                .bind("kind", kind.name())
+                .bind("secs", lease.toMillis() / 1000.0)
+                .map(this::map)
+                .all();
+    }
+
+    /** On shutdown: this instance's runs cannot finish any more. */
+    public Flux<SyncRun> abandonOwn(String instanceId) {
+        return db.sql("""
+                        UPDATE sync_run SET status = 'ABANDONED', finished_at = now(), error_code = 'ABANDONED',
+                          error_message = 'The instance running it shut down; nothing it started was applied.'
+                        WHERE instance_id = :instance AND status = 'RUNNING'
+                        RETURNING *""")
+                .bind("instance", instanceId)
+                .map(this::map)
+                .all();
+    }
+
+    /** Answers false when the run is no longer RUNNING (someone marked it ABANDONED). */
+    public Mono<Boolean> heartbeat(UUID id) {
+        return db.sql("UPDATE sync_run SET heartbeat_at = now() WHERE id = :id AND status = 'RUNNING'")
+                .bind("id", id).fetch().rowsUpdated().map(n -> n > 0);
+    }
+
+    /** Stores the final state; fails when the run is not RUNNING any more (abandoned meanwhile). */
+    public Mono<Void> finish(UUID id, SyncStatus status, SyncCounts counts, List<SyncChange> changes, int changeCount,
+            int rowsWritten, SyncError error, SyncEvent lastEvent) {
+        return db.sql("""
+                        UPDATE sync_run SET status = :status, finished_at = now(), created_count = :created,
+                          updated_count = :updated, unchanged_count = :unchanged, stale_count = :stale, failed_count = :failed,
+                          changes = :changes, change_count = :changeCount, rows_written = :rowsWritten,
+                          error_code = :errorCode, error_message = :errorMessage,
+                          last_event = :lastEvent, event_seq = :seq
+                        WHERE id = :id AND status = 'RUNNING'""")
+                .bind("id", id)
+                .bind("status", status.name())
+                .bind("created", counts.created())
+                .bind("updated", counts.updated())
+                .bind("unchanged", counts.unchanged())
+                .bind("stale", counts.stale())
+                .bind("failed", counts.failed())
+                .bind("changes", Binds.orNull(changes == null ? null : Json.of(json.writeValueAsString(changes)), Json.class))
+                .bind("changeCount", changeCount)
+                .bind("rowsWritten", rowsWritten)
+                .bind("errorCode", Binds.text(error == null ? null : error.code()))
+                .bind("errorMessage", Binds.text(error == null ? null : error.message()))
+                .bind("lastEvent", Json.of(json.writeValueAsString(lastEvent)))
+                .bind("seq", lastEvent.sequence())
+                .fetch().rowsUpdated()
+                .flatMap(n -> n == 1 ? Mono.<Void>empty()
+                        : Mono.error(new AbandonedException("run " + id + " is no longer RUNNING (abandoned)")));
+    }
+
+    public Mono<SyncRun> findById(UUID id) {
+        return db.sql("SELECT * FROM sync_run WHERE id = :id").bind("id", id).map(this::map).one();
+    }
+
+    Mono<Connection<SyncRun>> page(SyncKind kind, PageRequest page, boolean withTotal) {
+        SqlFilter filter = new SqlFilter().and("r.kind = ?", kind == null ? null : kind.name());
+        return pager.page("r.*", "sync_run r", filter, NEWEST_FIRST, page, withTotal, (row, i) -> map(row));
+    }
+
+    SyncRun map(Readable row) {
+        String changes = Rows.json(row, "changes");
+        String lastEvent = Rows.json(row, "last_event");
+        String errorCode = Rows.text(row, "error_code");
+        return new SyncRun(
+                Rows.uuid(row, "id"),
+                SyncKind.valueOf(Rows.text(row, "kind")),
+                SyncStatus.valueOf(Rows.text(row, "status")),
+                Rows.bool(row, "dry_run"),
+                Rows.text(row, "trigger"),
+                new SyncCounts(Rows.integer(row, "created_count"), Rows.integer(row, "updated_count"),
+                        Rows.integer(row, "unchanged_count"), Rows.integer(row, "stale_count"), Rows.integer(row, "failed_count")),
+                Rows.integer(row, "rows_written"),
+                changes == null ? List.of() : json.readValue(changes, CHANGES),
+                Rows.integer(row, "change_count"),
+                lastEvent == null ? null : json.readValue(lastEvent, SyncEvent.class),
+                errorCode == null ? null : new SyncError(errorCode, Rows.text(row, "error_message")),
+                Rows.text(row, "instance_id"),
+                Rows.time(row, "started_at"),
+                Rows.time(row, "heartbeat_at"),
+                Rows.time(row, "finished_at"));
+    }
+
+    /** The run lost its lock while working: its writes must not be committed. */
+    public static class AbandonedException extends RuntimeException {
+        AbandonedException(String message) {
+            super(message);
+        }
+    }
+}

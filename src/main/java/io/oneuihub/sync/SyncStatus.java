@@ -1,0 +1,8 @@
+package io.oneuihub.sync;
+
+public enum SyncStatus {
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    ABANDONED
+}

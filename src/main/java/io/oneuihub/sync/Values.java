@@ -1,0 +1,105 @@
+package io.oneuihub.sync;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Normalizes values the way PostgreSQL stores them, so that "upstream" and "stored" compare equal when
+ * nothing changed: numerics at the column's scale, timestamps at microseconds, JSON as a canonical tree.
+ */
+final class Values {
+
+    private static final Pattern DURATION = Pattern.compile("^\\s*(\\d+)\\s*(mo|s|m|h|d|w|y)", Pattern.CASE_INSENSITIVE);
+
+    private Values() {
+    }
+
+    /** A numeric at the column's scale, trailing zeros stripped (never in exponent form when printed plain). */
+    static BigDecimal decimal(BigDecimal value, int scale) {
+        if (value == null) {
+            return null;
+        }
+        BigDecimal stripped = value.setScale(scale, RoundingMode.HALF_UP).stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+    }
+
+    static OffsetDateTime time(OffsetDateTime value) {
+        return value == null ? null : value.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** LiteLLM reads only the leading digits and unit ("1hr" = "1h"); anything else cannot be stored. */
+    static String duration(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Matcher m = DURATION.matcher(value);
+        if (!m.find()) {
+            return null;
+        }
+        String unit = m.group(2).toLowerCase(Locale.ROOT);
+        String rest = value.substring(m.end()).toLowerCase(Locale.ROOT);
+        if (unit.equals("m") && rest.startsWith("o")) {
+            unit = "mo";
+        }
+        return Long.parseLong(m.group(1)) + unit;
+    }
+
+    /** JSON as plain Java values with sorted keys and exact, normalized numbers: equal iff semantically equal. */
+    static Object canonical(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isObject()) {
+            Map<String, Object> map = new TreeMap<>();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                map.put(e.getKey(), canonical(e.getValue()));
+            }
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>();
+            node.forEach(item -> list.add(canonical(item)));
+            return list;
+        }
+        if (node.isNumber()) {
+            BigDecimal d = node.decimalValue().stripTrailingZeros();
+            return d.scale() < 0 ? d.setScale(0) : d;
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node.asString();
+    }
+
+    static Object canonicalJson(JsonMapper json, String text) {
+        return text == null ? null : canonical(json.readTree(text));
+    }
+
+    static Object canonicalValue(JsonMapper json, Object value) {
+        return value == null ? null : canonical(json.valueToTree(value));
+    }
+
+    /** What goes into a jsonb_to_recordset document: text for numbers and times (exact), JSON for the rest. */
+    static Object forSql(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (value instanceof OffsetDateTime t) {
+            return t.toString();
+        }
+        return value;
+    }
+}

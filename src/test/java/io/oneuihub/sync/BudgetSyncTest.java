@@ -1,0 +1,64 @@
+package io.oneuihub.sync;
+
+import java.math.BigDecimal;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BudgetSyncTest extends SyncTestSupport {
+
+    @Test
+    void budgetsCustomersUsersAndTeamsBecomeHubBudgets() {
+        sim.seedRealisticCatalog();
+        SyncRun first = syncBudgets();
+        // budget rows used by customers -> one CUSTOMER budget per customer; the unused row -> SHARED;
+        // users and teams with a max_budget -> USER / TEAM
+        assertThat(scopes()).isEqualTo("CUSTOMER:acme-user-8812,CUSTOMER:acme-user-9001,CUSTOMER:acme-user-9002,"
+                + "CUSTOMER:globex-ops,SHARED:weekly-sandbox,TEAM:platform,"
+                + "TEAM:research,USER:jane@acme.example,USER:svc-batch");
+        assertThat(first.counts().created()).isEqualTo(9);
+        Map<String, Object> pro = db.sql("SELECT * FROM budget WHERE external_id = 'acme-user-9002'").fetch().one().block();
+        assertThat((BigDecimal) pro.get("spend")).isEqualByComparingTo("97.5");
+        assertThat((BigDecimal) pro.get("max_budget")).isEqualByComparingTo("100");
+        assertThat(pro.get("duration")).isEqualTo("30d");
+        assertThat(pro.get("rpm_limit")).isEqualTo(600L);
+        assertThat(one("SELECT model_budgets::text FROM budget WHERE external_id = 'acme-user-9002'")).contains("gpt-4o");
+        assertThat(one("SELECT spend::text || '|' || name FROM budget WHERE scope = 'TEAM' AND name = 'research'")).startsWith("212.44817");
+        assertThat(one("SELECT reset_at::text FROM budget WHERE external_id = 'jane@acme.example'")).startsWith("2025-12-01 00:00:00");
+
+        Map<String, String> versions = rowVersions();
+        SyncRun again = syncBudgets();
+        assertThat(again.counts()).isEqualTo(new SyncCounts(0, 0, 9, 0, 0));
+        assertThat(again.rowsWritten()).isZero();
+        assertThat(rowVersions()).isEqualTo(versions);
+
+        sim.removeBudget("weekly-sandbox");
+        sim.putCustomer("acme-user-9001", "pro_tier", new BigDecimal("4.25"));
+        sim.putUser("newbie", new BigDecimal("5"), BigDecimal.ZERO);
+        SyncRun third = syncBudgets();
+        assertThat(third.counts()).isEqualTo(new SyncCounts(1, 1, 7, 1, 0));
+        assertThat(one("SELECT status FROM budget WHERE external_id = 'weekly-sandbox'")).isEqualTo("STALE");
+        assertThat(one("SELECT spend::text FROM budget WHERE external_id = 'acme-user-9001'")).startsWith("4.25");
+
+        sim.putBudget("weekly-sandbox", new BigDecimal("25.0"), "7d");
+        String id = one("SELECT id::text FROM budget WHERE external_id = 'weekly-sandbox'");
+        syncBudgets();
+        assertThat(one("SELECT id::text || status FROM budget WHERE external_id = 'weekly-sandbox'")).isEqualTo(id + "ACTIVE");
+    }
+
+    @Test
+    void budgetDryRunWritesNothingAndMatchesTheRealRun() {
+        sim.seedRealisticCatalog();
+        Map<String, String> before = checksums();
+        SyncRun dry = await(startBudgets(true));
+        assertThat(dry.status()).isEqualTo(SyncStatus.SUCCEEDED);
+        assertThat(checksums()).isEqualTo(before);
+        assertThat(syncBudgets().counts()).isEqualTo(dry.counts());
+    }
+
+    private String scopes() {
+        return one("SELECT string_agg(scope || ':' || coalesce(name, external_id), ',' ORDER BY scope, coalesce(name, external_id)) FROM budget");
+    }
+}

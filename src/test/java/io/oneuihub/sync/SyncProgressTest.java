@@ -1,0 +1,93 @@
+package io.oneuihub.sync;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.oneuihub.dev.litellm.Fault;
+import org.junit.jupiter.api.Test;
+import org.springframework.graphql.client.WebSocketGraphQlClient;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SyncProgressTest extends SyncTestSupport {
+
+    @Test
+    void eventsArriveInOrderFromStartedToCompleted() {
+        sim.generateLargeCatalog(1_500, 5); // 3 pages
+        WebSocketGraphQlClient client = ws(port);
+        Sinks.Many<Map<String, Object>> seen = Sinks.many().replay().all();
+        Disposable subscription = events(client, "MODELS").subscribe(seen::tryEmitNext);
+        try {
+            awaitSubscribed(client);
+            String id = startModels(false);
+            List<Map<String, Object>> events = seen.asFlux()
+                    .filter(e -> id.equals(e.get("runId")))
+                    .takeUntil(e -> "COMPLETED".equals(e.get("phase")) || "FAILED".equals(e.get("phase")))
+                    .collectList().block(DEADLINE);
+            assertThat(events).extracting(e -> e.get("phase")).first().isEqualTo("STARTED");
+            assertThat(events).extracting(e -> e.get("phase")).contains("FETCHING", "APPLYING").last().isEqualTo("COMPLETED");
+            List<Integer> sequences = events.stream().map(e -> (Integer) e.get("sequence")).toList();
+            assertThat(sequences).isSorted().doesNotHaveDuplicates();
+            Map<String, Object> completed = events.get(events.size() - 1);
+            assertThat(completed.get("counts")).isEqualTo(Map.of("created", 1500 + 750 + 5, "updated", 0, "unchanged", 0,
+                    "stale", 0, "failed", 0));
+            assertThat(events).filteredOn(e -> "FETCHING".equals(e.get("phase")))
+                    .extracting(e -> e.get("processed")).containsExactly(500, 1000, 1500);
+
+            // a subscription to a finished run sends its final event and completes
+            List<Map<String, Object>> late = progress(client, id).collectList().block(DEADLINE);
+            assertThat(late).hasSize(1);
+            assertThat(late.get(0).get("phase")).isEqualTo("COMPLETED");
+            assertThat(late.get(0).get("sequence")).isEqualTo(completed.get("sequence"));
+        } finally {
+            subscription.dispose();
+            client.stop().block(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aLateSubscriberGetsTheLatestStateThenTheRest() {
+        sim.seedRealisticCatalog();
+        sim.inject(Fault.latency(Duration.ofMillis(1200)), "/v2/model/info");
+        WebSocketGraphQlClient client = ws(port);
+        try {
+            String id = startModels(false);
+            sleep(300); // joins while the run waits for LiteLLM
+            List<Map<String, Object>> events = progress(client, id).collectList().block(DEADLINE);
+            assertThat(events.get(0).get("phase")).isEqualTo("STARTED");
+            assertThat(events.get(events.size() - 1).get("phase")).isEqualTo("COMPLETED");
+            assertThat(events.stream().map(e -> (Integer) e.get("sequence")).toList()).isSorted().doesNotHaveDuplicates();
+        } finally {
+            client.stop().block(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void plainUsersCannotSubscribe() {
+        String id = one("INSERT INTO sync_run (kind, status, trigger) VALUES ('MODELS', 'SUCCEEDED', 'x') RETURNING id::text");
+        WebSocketGraphQlClient client = WebSocketGraphQlClient.builder(java.net.URI.create("ws://localhost:" + port + "/graphql"),
+                        new org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient())
+                .interceptor(new org.springframework.graphql.client.WebSocketGraphQlClientInterceptor() {
+                    @Override
+                    public reactor.core.publisher.Mono<Object> connectionInitPayload() {
+                        return reactor.core.publisher.Mono.just(Map.of("Authorization", "Bearer " + io.oneuihub.dev.LocalIssuer.userToken()));
+                    }
+                }).build();
+        try {
+            Throwable error = Flux.from(progress(client, id)).then().materialize().block(DEADLINE).getThrowable();
+            assertThat(error).isNotNull();
+        } finally {
+            client.stop().block(Duration.ofSeconds(5));
+        }
+    }
+
+    /** A query over the same connection returns once the connection (and the subscription before it) is set up. */
+    private void awaitSubscribed(WebSocketGraphQlClient client) {
+        client.document("{ syncRuns { totalCount } }").execute().block(DEADLINE);
+        sleep(200);
+    }
+}
