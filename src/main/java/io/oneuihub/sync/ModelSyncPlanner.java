@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Model-level values come from the model's deployments: mode = the most common one (ties: alphabetical),
  * prices = the lowest, token limits = the largest, rpm/tpm = the sum (the group's capacity), capabilities = the
  * union, externalId = the smallest deployment id, company = the company of the most deployments (ties: the
- * alphabetically first provider key).
+ * maker's own provider before hosting platforms, then alphabetical).
  */
 final class ModelSyncPlanner {
 
@@ -182,12 +182,20 @@ final class ModelSyncPlanner {
         return slug.isEmpty() ? "provider-" + Integer.toHexString(provider.hashCode()) : slug;
     }
 
+    /**
+     * Clouds and inference hosts that serve other makers' models. On a tie they lose to the maker's own
+     * provider key, so gpt-4o deployed on openai and azure belongs to OpenAI, not Microsoft.
+     */
+    static final Set<String> HOSTING_PLATFORMS = Set.of("azure", "bedrock", "bedrock_converse", "vertex_ai",
+            "together_ai", "groq", "fireworks_ai", "openrouter", "ollama", "deepinfra", "replicate", "sagemaker",
+            "anyscale", "cloudflare", "databricks", "watsonx", "hosted_vllm", "openai_compatible");
+
     private static UUID derivedCompany(List<LiteLlmDeployment> deployments, Function<String, UUID> companyOf) {
         Map<UUID, Integer> votes = new LinkedHashMap<>();
         deployments.stream()
                 .map(LiteLlmDeployment::provider)
                 .filter(Objects::nonNull)
-                .sorted()
+                .sorted(Comparator.comparing((String p) -> HOSTING_PLATFORMS.contains(p)).thenComparing(Comparator.naturalOrder()))
                 .forEach(p -> {
                     UUID company = companyOf.apply(p);
                     if (company != null) {
