@@ -26,6 +26,9 @@ class ModelSyncTest extends SyncTestSupport {
         assertThat(one("SELECT c.slug FROM deployment d JOIN company_provider p ON p.provider = d.provider "
                 + "JOIN company c ON c.id = p.company_id WHERE d.provider = 'vertex_ai' LIMIT 1")).isEqualTo("google");
         assertThat(count("SELECT count(*) FROM model WHERE company_id IS NULL")).isZero();
+        // gpt-4o runs on openai and azure: the maker wins the tie against the hosting cloud
+        assertThat(one("SELECT c.slug FROM model m JOIN company c ON c.id = m.company_id WHERE m.name = 'gpt-4o'"))
+                .isEqualTo("openai");
 
         Map<String, Object> view = view(first.id().toString());
         assertThat(view.get("status")).isEqualTo("SUCCEEDED");
