@@ -86,8 +86,7 @@ class SecurityConfiguration {
      * are refused with 403 unless their Origin is listed in HUB_SECURITY_ALLOWED_ORIGINS.
      * Same-origin pages (GraphiQL served by this service) and non-browser clients are unaffected.
      */
-    @Bean
-    CorsConfigurationSource corsConfigurationSource(HubSecurityProperties properties) {
+    static CorsConfigurationSource corsConfigurationSource(HubSecurityProperties properties) {
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOrigins(properties.allowedOrigins());
         cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
@@ -100,11 +99,11 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
-            ReactiveJwtAuthenticationConverterAdapter converter, CorsConfigurationSource cors) {
+            ReactiveJwtAuthenticationConverterAdapter converter, HubSecurityProperties properties) {
         return http
                 // No cookies or sessions: a bearer token is the only credential, so CSRF cannot apply.
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
-                .cors(spec -> spec.configurationSource(cors))
+                .cors(spec -> spec.configurationSource(corsConfigurationSource(properties)))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
