@@ -2,6 +2,7 @@ package io.oneuihub.graphql;
 
 import graphql.execution.instrumentation.Instrumentation;
 import io.oneuihub.security.SecretRedactor;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -50,10 +51,11 @@ class GraphQlLimitsConfiguration {
         return new RequestPolicyInterceptor(limits);
     }
 
-    /** Before Spring Security's filters: an oversized body is refused before anything reads it. */
+    /** Before Spring Security's filters: an oversized or malformed body is refused before anything parses it. */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    WebFilter requestSizeLimitFilter(GraphQlLimits limits) {
-        return new RequestSizeLimitFilter(limits.maxRequestSize().toBytes());
+    WebFilter graphQlRequestBodyFilter(GraphQlLimits limits,
+            @Value("${spring.graphql.http.path:/graphql}") String graphQlPath) {
+        return new RequestBodyFilter(graphQlPath, limits.maxRequestSize().toBytes());
     }
 }
