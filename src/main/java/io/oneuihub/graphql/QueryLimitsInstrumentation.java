@@ -107,7 +107,7 @@ final class QueryLimitsInstrumentation {
 
         static int countAliases(Document document) {
             int[] count = {0};
-            new NodeTraverser().depthFirst(new NodeVisitorStub() {
+            new NodeTraverser().preOrder(new NodeVisitorStub() {
                 @Override
                 public TraversalControl visitField(Field node, TraverserContext<graphql.language.Node> context) {
                     if (node.getAlias() != null) {
