@@ -180,12 +180,12 @@ class AccessMatrixTest extends GraphQlTestSupport {
         if (row.subscription()) {
             GraphQlWsClient.Result result = GraphQlWsClient.run(port, token, row.document(), 1, Duration.ofSeconds(10));
             if (badToken || caller == Caller.ANONYMOUS) {
-                assertThat(result.acked()).as("connection_ack").isFalse();
+                assertThat(result.acked()).as("connection_ack: %s", result).isFalse();
                 assertThat(result.closeCode()).as("close code").isEqualTo(4401);
                 assertThat(expected).isEqualTo(UNAUTHORIZED);
                 return;
             }
-            assertThat(result.acked()).isTrue();
+            assertThat(result.acked()).as("connection_ack: %s", result).isTrue();
             if (expected == OK) {
                 assertThat(result.errorClassification()).as(result.messages().toString()).isNull();
                 assertThat(result.dataEvents()).as(result.messages().toString()).isGreaterThanOrEqualTo(1);
