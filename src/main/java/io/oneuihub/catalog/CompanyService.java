@@ -9,9 +9,12 @@ import io.oneuihub.graphql.Connection;
 import io.oneuihub.graphql.PageArguments;
 import io.oneuihub.graphql.PagingLimits;
 import io.oneuihub.graphql.SqlFilter;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
+// HUB_SECURITY_PUBLIC_CATALOG=false: the catalog needs an authenticated caller (anonymous -> UNAUTHORIZED).
+@PreAuthorize("@hubAccess.catalogReadable(authentication)")
 @Service
 public class CompanyService {
 

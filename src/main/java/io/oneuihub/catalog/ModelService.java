@@ -13,10 +13,13 @@ import io.oneuihub.graphql.PagingLimits;
 import io.oneuihub.graphql.SqlFilter;
 import io.oneuihub.security.Viewer;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /** Reads the model catalog with the visibility rules: the public sees enabled, ACTIVE models only. */
+// HUB_SECURITY_PUBLIC_CATALOG=false: the catalog needs an authenticated caller (anonymous -> UNAUTHORIZED).
+@PreAuthorize("@hubAccess.catalogReadable(authentication)")
 @Service
 public class ModelService {
 

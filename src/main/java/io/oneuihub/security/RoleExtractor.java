@@ -31,9 +31,15 @@ final class RoleExtractor implements Converter<Jwt, Collection<GrantedAuthority>
     public Collection<GrantedAuthority> convert(Jwt jwt) {
         List<GrantedAuthority> authorities = new ArrayList<>();
         for (String role : roles(jwt.getClaims())) {
-            String normalized = role.toLowerCase(Locale.ROOT);
-            authorities.add(new SimpleGrantedAuthority(
-                    normalized.equals(adminRole) ? ADMIN : "ROLE_" + role.toUpperCase(Locale.ROOT)));
+            if (role.toLowerCase(Locale.ROOT).equals(adminRole)) {
+                authorities.add(new SimpleGrantedAuthority(ADMIN));
+                continue;
+            }
+            String other = "ROLE_" + role.toUpperCase(Locale.ROOT);
+            // With HUB_SECURITY_ADMIN_ROLE=hub-admin, a role literally called "admin" must not become ROLE_ADMIN.
+            if (!other.equals(ADMIN)) {
+                authorities.add(new SimpleGrantedAuthority(other));
+            }
         }
         return authorities;
     }

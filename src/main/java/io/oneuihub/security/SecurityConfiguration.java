@@ -1,7 +1,10 @@
 package io.oneuihub.security;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import graphql.execution.instrumentation.Instrumentation;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,8 +12,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.graphql.server.support.BearerTokenAuthenticationExtractor;
-import org.springframework.graphql.server.webflux.AuthenticationWebSocketInterceptor;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -27,6 +31,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import reactor.core.publisher.Mono;
 
 /**
@@ -50,21 +57,53 @@ class SecurityConfiguration {
 
     /**
      * graphql-ws clients cannot send headers: the token travels in the connection_init payload as
-     * {"Authorization": "Bearer ..."} and is checked exactly like an HTTP bearer token.
+     * {"Authorization": "Bearer ..."} and is checked exactly like an HTTP bearer token. Outermost
+     * interceptor, so every other interceptor and resolver runs with the socket's identity.
      */
     @Bean
-    AuthenticationWebSocketInterceptor webSocketAuthentication(ReactiveJwtDecoder jwtDecoder,
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    WebSocketAuthentication webSocketAuthentication(ReactiveJwtDecoder jwtDecoder,
             ReactiveJwtAuthenticationConverterAdapter converter) {
         JwtReactiveAuthenticationManager manager = new JwtReactiveAuthenticationManager(jwtDecoder);
         manager.setJwtAuthenticationConverter(converter);
-        return new AuthenticationWebSocketInterceptor(new BearerTokenAuthenticationExtractor(), manager);
+        return new WebSocketAuthentication(manager);
+    }
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 30)
+    WebGraphQlInterceptor viewerContextInterceptor() {
+        return new ViewerContextInterceptor();
+    }
+
+    /** Every mutation and subscription needs the admin role, even if a resolver forgets @PreAuthorize. */
+    @Bean
+    Instrumentation operationAccessInstrumentation() {
+        return new OperationAccessInstrumentation();
+    }
+
+    /**
+     * Cross-origin browsers (CORS preflights, and WebSocket handshakes, which browsers do not guard)
+     * are refused with 403 unless their Origin is listed in HUB_SECURITY_ALLOWED_ORIGINS.
+     * Same-origin pages (GraphiQL served by this service) and non-browser clients are unaffected.
+     */
+    static CorsConfigurationSource corsConfigurationSource(HubSecurityProperties properties) {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.setAllowedOrigins(properties.allowedOrigins());
+        cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "GraphQL-Accept"));
+        cors.setMaxAge(Duration.ofMinutes(30));
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/**", cors);
+        return source;
     }
 
     @Bean
     SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
-            ReactiveJwtAuthenticationConverterAdapter converter) {
+            ReactiveJwtAuthenticationConverterAdapter converter, HubSecurityProperties properties) {
         return http
+                // No cookies or sessions: a bearer token is the only credential, so CSRF cannot apply.
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .cors(spec -> spec.configurationSource(corsConfigurationSource(properties)))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
@@ -92,7 +131,7 @@ class SecurityConfiguration {
         }
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         validators.add(issuerUri.isBlank() ? JwtValidators.createDefault() : JwtValidators.createDefaultWithIssuer(issuerUri));
-        if (properties.audience() != null && !properties.audience().isBlank()) {
+        if (properties.audienceChecked()) {
             String audience = properties.audience();
             validators.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
                     aud -> aud != null && aud.contains(audience)));

@@ -18,8 +18,7 @@ public record Viewer(boolean authenticated, boolean admin) {
     }
 
     static Viewer of(Authentication authentication) {
-        if (authentication == null || !authentication.isAuthenticated()
-                || authentication.getClass().getSimpleName().startsWith("Anonymous")) {
+        if (!HubAccess.authenticated(authentication)) {
             return ANONYMOUS;
         }
         boolean admin = authentication.getAuthorities().stream()
