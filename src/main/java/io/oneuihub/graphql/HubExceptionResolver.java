@@ -1,5 +1,6 @@
 package io.oneuihub.graphql;
 
+import java.util.List;
 import java.util.Map;
 
 import graphql.GraphQLError;
@@ -11,41 +12,55 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
 import org.springframework.graphql.execution.ErrorType;
+import org.springframework.graphql.execution.SubscriptionExceptionResolver;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
- * Turns expected failures into classified GraphQL errors with messages meant for the caller.
- * Anything not handled here falls through to Spring's INTERNAL_ERROR, which reveals nothing.
+ * Turns expected failures into classified GraphQL errors with messages meant for the caller, for
+ * queries and mutations as well as for failing subscription streams. Anything not handled here
+ * falls through to Spring's INTERNAL_ERROR, which reveals nothing.
  */
 @Component
-class HubExceptionResolver extends DataFetcherExceptionResolverAdapter {
+class HubExceptionResolver extends DataFetcherExceptionResolverAdapter implements SubscriptionExceptionResolver {
 
     private static final Logger log = LoggerFactory.getLogger(HubExceptionResolver.class);
 
     @Override
     protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
+        GraphqlErrorBuilder<?> error = describe(ex, env.getExecutionStepInfo().getPath().toString());
+        return error == null ? null : error
+                .location(env.getField().getSourceLocation())
+                .path(env.getExecutionStepInfo().getPath())
+                .build();
+    }
+
+    @Override
+    public Mono<List<GraphQLError>> resolveException(Throwable ex) {
+        GraphqlErrorBuilder<?> error = describe(ex, "a subscription");
+        return error == null ? Mono.empty() : Mono.just(List.of(error.build()));
+    }
+
+    private static GraphqlErrorBuilder<?> describe(Throwable ex, String where) {
         if (ex instanceof InvalidInputException invalid) {
-            return GraphqlErrorBuilder.newError(env)
+            return GraphqlErrorBuilder.newError()
                     .errorType(ErrorType.BAD_REQUEST)
                     .message(invalid.getMessage())
-                    .extensions(Map.of("field", invalid.field()))
-                    .build();
+                    .extensions(Map.of("field", invalid.field()));
         }
         if (ex instanceof DataIntegrityViolationException) {
             // The driver message names constraints and values; keep it in the log, not the response.
-            log.info("Constraint violation in {}: {}", env.getExecutionStepInfo().getPath(), ex.getMessage());
-            return GraphqlErrorBuilder.newError(env)
+            log.info("Constraint violation in {}: {}", where, ex.getMessage());
+            return GraphqlErrorBuilder.newError()
                     .errorType(ErrorType.BAD_REQUEST)
-                    .message("The change conflicts with existing data or breaks a rule of the catalog.")
-                    .build();
+                    .message("The change conflicts with existing data or breaks a rule of the catalog.");
         }
         if (ex instanceof LiteLlmException upstream) {
             // The message is already sanitized by the client: no key, no stack trace.
-            return GraphqlErrorBuilder.newError(env)
+            return GraphqlErrorBuilder.newError()
                     .errorType(UpstreamErrors.classification(upstream))
                     .message(upstream.getMessage())
-                    .extensions(Map.of("upstreamCategory", upstream.category().name()))
-                    .build();
+                    .extensions(Map.of("upstreamCategory", upstream.category().name()));
         }
         return null;
     }

@@ -31,9 +31,12 @@ import org.springframework.graphql.execution.GraphQlSource;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.oneuihub.security.AccessMatrixTest.Expect.BAD_REQUEST;
 import static io.oneuihub.security.AccessMatrixTest.Expect.FORBIDDEN;
 import static io.oneuihub.security.AccessMatrixTest.Expect.OK;
+import static io.oneuihub.security.AccessMatrixTest.Expect.SUBSCRIBED;
 import static io.oneuihub.security.AccessMatrixTest.Expect.UNAUTHORIZED;
+import static io.oneuihub.security.AccessMatrixTest.Expect.UPSTREAM_UNAVAILABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -52,7 +55,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessMatrixTest extends GraphQlTestSupport {
 
-    enum Expect { OK, UNAUTHORIZED, FORBIDDEN }
+    /**
+     * OK: data and no error. SUBSCRIBED: a subscription is accepted and stays error-free (events may not come).
+     * Other values: the caller passed or failed authorization and got an error of exactly this classification.
+     */
+    enum Expect { OK, SUBSCRIBED, UNAUTHORIZED, FORBIDDEN, BAD_REQUEST, UPSTREAM_UNAVAILABLE }
 
     enum Caller { ANONYMOUS, USER, ADMIN, EXPIRED, WRONG_SIGNATURE, WRONG_AUDIENCE }
 
@@ -102,15 +109,17 @@ class AccessMatrixTest extends GraphQlTestSupport {
             adminOp("Query.models[Model.deployments]", "{ models(first: 1) { nodes { deployments { externalId } } } }"),
             adminOp("Query.budgets", "{ budgets(first: 2) { totalCount } }"),
             adminOp("Query.budget", "{ budget(id: \"" + NO_ID + "\") { id } }"),
-            // sync engine (issue 5) rows go here, e.g.:
-            // adminOp("Query.syncRuns", "{ syncRuns(first: 1) { totalCount } }"),
-            // adminOp("Query.syncRun", "{ syncRun(id: \"" + NO_ID + "\") { id } }"),
-            // adminOp("Mutation.syncModels", "mutation { syncModels(input: {dryRun: true}) { userErrors { code } } }"),
-            // adminOp("Mutation.syncBudgets", "mutation { syncBudgets(input: {dryRun: true}) { userErrors { code } } }"),
-            // adminOp("Subscription.syncProgress", "subscription { syncProgress(runId: \"" + NO_ID + "\") { phase } }"),
-            // adminOp("Subscription.syncEvents", "subscription { syncEvents { phase } }"),
-            // adminOp("Query.litellmModels", "{ litellmModels { id } }"),
-            // adminOp("Query.litellmBudgets", "{ litellmBudgets { budgetId } }"),
+            adminOp("Query.syncRuns", "{ syncRuns(first: 1) { totalCount } }"),
+            adminOp("Query.syncRun", "{ syncRun(id: \"" + NO_ID + "\") { id } }"),
+            adminOp("Mutation.syncModels", "mutation { syncModels(input: {dryRun: true}) { run { id } userErrors { code } } }"),
+            adminOp("Mutation.syncBudgets", "mutation { syncBudgets(input: {dryRun: true}) { run { id } userErrors { code } } }"),
+            // No run has this id: an admin gets past authorization to a clean BAD_REQUEST.
+            row("Subscription.syncProgress", "subscription { syncProgress(runId: \"" + NO_ID + "\") { phase } }",
+                    UNAUTHORIZED, FORBIDDEN, BAD_REQUEST),
+            row("Subscription.syncEvents", "subscription { syncEvents { phase } }", UNAUTHORIZED, FORBIDDEN, SUBSCRIBED),
+            // No LiteLLM listens in this context: an admin gets past authorization to the upstream error.
+            row("Query.litellmModels", "{ litellmModels { id } }", UNAUTHORIZED, FORBIDDEN, UPSTREAM_UNAVAILABLE),
+            row("Query.litellmBudgets", "{ litellmBudgets { id } }", UNAUTHORIZED, FORBIDDEN, UPSTREAM_UNAVAILABLE),
             adminOp("Subscription.securityProbe", "subscription { securityProbe(ticks: 2, intervalMs: 10) }"));
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -178,7 +187,8 @@ class AccessMatrixTest extends GraphQlTestSupport {
         String token = caller == Caller.ANONYMOUS ? null : tokens().get(caller);
         boolean badToken = caller.ordinal() >= Caller.EXPIRED.ordinal();
         if (row.subscription()) {
-            GraphQlWsClient.Result result = GraphQlWsClient.run(port, token, row.document(), 1, Duration.ofSeconds(10));
+            Duration wait = expected == Expect.SUBSCRIBED ? Duration.ofMillis(1500) : Duration.ofSeconds(10);
+            GraphQlWsClient.Result result = GraphQlWsClient.run(port, token, row.document(), 1, wait);
             if (badToken || caller == Caller.ANONYMOUS) {
                 assertThat(result.acked()).as("connection_ack: %s", result).isFalse();
                 assertThat(result.closeCode()).as("close code").isEqualTo(4401);
@@ -189,6 +199,9 @@ class AccessMatrixTest extends GraphQlTestSupport {
             if (expected == OK) {
                 assertThat(result.errorClassification()).as(result.messages().toString()).isNull();
                 assertThat(result.dataEvents()).as(result.messages().toString()).isGreaterThanOrEqualTo(1);
+            } else if (expected == Expect.SUBSCRIBED) {
+                assertThat(result.errorClassification()).as(result.messages().toString()).isNull();
+                assertThat(result.ofType("complete")).as(result.messages().toString()).isEmpty();
             } else {
                 assertThat(result.errorClassification()).as(result.messages().toString()).isEqualTo(expected.name());
             }

@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * The application as deployed with an audience check, plus the test-only admin subscription
+ * The application as deployed with an audience check and an unreachable LiteLLM, plus the test-only admin subscription
  * {@link SecurityProbe}. Every class with this annotation shares one cached context.
  */
 @Target(ElementType.TYPE)
@@ -20,6 +20,10 @@ import org.springframework.test.context.TestPropertySource;
 @Documented
 @IntegrationTest
 @Import(SecurityProbe.class)
-@TestPropertySource(properties = "hub.security.audience=" + LocalIssuer.AUDIENCE)
+@TestPropertySource(properties = {
+        "hub.security.audience=" + LocalIssuer.AUDIENCE,
+        // Nothing listens on the discard port: live LiteLLM views fail fast with an upstream error.
+        "hub.litellm.base-url=http://127.0.0.1:9",
+        "hub.litellm.max-retries=0"})
 public @interface SecuredApplicationTest {
 }
