@@ -3,13 +3,13 @@ package io.oneuihub.litellm;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.oneuihub.security.SecretRedactor;
+
 /** Keeps the master key (and anything shaped like a LiteLLM key) out of messages and logs. */
 final class Secrets {
 
-    static final String REDACTED = "[REDACTED]";
+    static final String REDACTED = SecretRedactor.REDACTED;
 
-    // LiteLLM keys are "sk-" plus a long token; "sk-...Zq4w" (LiteLLM's own abbreviation) is left alone.
-    private static final Pattern KEY_SHAPED = Pattern.compile("sk-[A-Za-z0-9_\\-]{6,}");
     // /model/info masks secrets as "abcd****wxyz" or "********"
     private static final Pattern MASKED = Pattern.compile("\\*{2,}");
 
@@ -20,11 +20,7 @@ final class Secrets {
     }
 
     String redact(String text) {
-        if (text == null) {
-            return null;
-        }
-        String out = masterKey == null ? text : text.replace(masterKey, REDACTED);
-        return KEY_SHAPED.matcher(out).replaceAll(REDACTED);
+        return SecretRedactor.redact(text, masterKey);
     }
 
     /** True for values LiteLLM masked on the way out; sending them back would overwrite the real secret. */

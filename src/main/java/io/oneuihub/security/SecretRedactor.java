@@ -27,10 +27,15 @@ public class SecretRedactor {
     }
 
     public String redact(String text) {
+        return redact(text, masterKey);
+    }
+
+    /** For code outside Spring's wiring (the LiteLLM client's exceptions) that knows the key itself. */
+    public static String redact(String text, String masterKey) {
         if (text == null || text.isEmpty()) {
             return text;
         }
-        String out = masterKey == null ? text : text.replace(masterKey, REDACTED);
+        String out = masterKey == null || masterKey.isBlank() ? text : text.replace(masterKey, REDACTED);
         out = BEARER.matcher(out).replaceAll("Bearer " + REDACTED);
         out = JWT_SHAPED.matcher(out).replaceAll(REDACTED);
         return KEY_SHAPED.matcher(out).replaceAll(REDACTED);
