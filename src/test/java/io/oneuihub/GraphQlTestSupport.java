@@ -25,13 +25,13 @@ public abstract class GraphQlTestSupport {
 
     protected WebTestClient http() {
         return WebTestClient.bindToServer()
-                .baseUrl("http://localhost:" + port)
+                .baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(60))
                 .build();
     }
 
     protected HttpGraphQlTester anonymous() {
-        return HttpGraphQlTester.create(http().mutate().baseUrl("http://localhost:" + port + "/graphql").build());
+        return HttpGraphQlTester.create(http().mutate().baseUrl("http://127.0.0.1:" + port + "/graphql").build());
     }
 
     protected HttpGraphQlTester withToken(String token) {

@@ -17,7 +17,8 @@ public class DevServicesInitializer implements ApplicationContextInitializer<Con
                 "spring.r2dbc.url=" + EmbeddedDatabase.r2dbcUrl(database),
                 "spring.r2dbc.username=postgres",
                 "spring.r2dbc.password=postgres",
-                "spring.security.oauth2.resourceserver.jwt.issuer-uri=" + LocalIssuer.issuerUri())
+                "spring.security.oauth2.resourceserver.jwt.issuer-uri=" + LocalIssuer.issuerUri(),
+                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + LocalIssuer.jwkSetUri())
                 .applyTo(context);
     }
 }

@@ -54,6 +54,6 @@ public final class EmbeddedDatabase {
     }
 
     public static String r2dbcUrl(String database) {
-        return "r2dbc:postgresql://localhost:" + server().getPort() + "/" + database;
+        return "r2dbc:postgresql://127.0.0.1:" + server().getPort() + "/" + database;
     }
 }

@@ -41,6 +41,14 @@ public final class LocalIssuer {
         return server().issuerUrl(ISSUER_ID).toString();
     }
 
+    /**
+     * The JWK set by IP: the application then fetches keys without resolving "localhost", which
+     * through Netty's DNS resolver can take seconds here (long enough to trip graphql-ws's init timeout).
+     */
+    public static String jwkSetUri() {
+        return server().jwksUrl(ISSUER_ID).toString().replace("//localhost:", "//127.0.0.1:");
+    }
+
     public static String token(String subject, Map<String, Object> claims, Duration lifetime) {
         return token(ISSUER_ID, subject, List.of(AUDIENCE), claims, lifetime);
     }

@@ -34,7 +34,8 @@ public final class TestOneUiHubApplication {
         Map.of("spring.r2dbc.url", EmbeddedDatabase.r2dbcUrl(database),
                 "spring.r2dbc.username", "postgres",
                 "spring.r2dbc.password", "postgres",
-                "spring.security.oauth2.resourceserver.jwt.issuer-uri", LocalIssuer.issuerUri())
+                "spring.security.oauth2.resourceserver.jwt.issuer-uri", LocalIssuer.issuerUri(),
+                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri", LocalIssuer.jwkSetUri())
                 .forEach(System::setProperty);
         String upstream = System.getenv("LITELLM_BASE_URL");
         String litellm;

@@ -47,7 +47,7 @@ class GraphQlLimitsTest extends GraphQlTestSupport {
     @Test
     void sameOriginAndNonBrowserClientsAreNotBlockedByCors() {
         http().post().uri("/graphql").contentType(MediaType.APPLICATION_JSON)
-                .header("Origin", "http://localhost:" + port)
+                .header("Origin", "http://127.0.0.1:" + port)
                 .header("Authorization", "Bearer " + LocalIssuer.userToken())
                 .bodyValue(Map.of("query", "{ __typename }"))
                 .exchange().expectStatus().isOk()

@@ -69,7 +69,7 @@ class SyncProgressTest extends SyncTestSupport {
     @Test
     void plainUsersCannotSubscribe() {
         String id = one("INSERT INTO sync_run (kind, status, trigger) VALUES ('MODELS', 'SUCCEEDED', 'x') RETURNING id::text");
-        WebSocketGraphQlClient client = WebSocketGraphQlClient.builder(java.net.URI.create("ws://localhost:" + port + "/graphql"),
+        WebSocketGraphQlClient client = WebSocketGraphQlClient.builder(java.net.URI.create("ws://127.0.0.1:" + port + "/graphql"),
                         new org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient())
                 .interceptor(new org.springframework.graphql.client.WebSocketGraphQlClientInterceptor() {
                     @Override

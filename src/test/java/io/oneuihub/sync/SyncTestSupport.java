@@ -144,7 +144,7 @@ abstract class SyncTestSupport extends GraphQlTestSupport {
     }
 
     WebSocketGraphQlClient ws(int port) {
-        return WebSocketGraphQlClient.builder(URI.create("ws://localhost:" + port + "/graphql"), new ReactorNettyWebSocketClient())
+        return WebSocketGraphQlClient.builder(URI.create("ws://127.0.0.1:" + port + "/graphql"), new ReactorNettyWebSocketClient())
                 .interceptor(new WebSocketGraphQlClientInterceptor() {
                     @Override
                     public Mono<Object> connectionInitPayload() {

@@ -60,7 +60,7 @@ class TwoInstanceSyncTest extends SyncTestSupport {
     }
 
     private HttpGraphQlTester adminOn(int port) {
-        return HttpGraphQlTester.create(WebTestClient.bindToServer().baseUrl("http://localhost:" + port + "/graphql")
+        return HttpGraphQlTester.create(WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port + "/graphql")
                         .responseTimeout(Duration.ofSeconds(60)).build())
                 .mutate().header("Authorization", "Bearer " + LocalIssuer.adminToken()).build();
     }
