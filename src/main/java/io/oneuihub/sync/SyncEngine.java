@@ -299,17 +299,23 @@ public class SyncEngine implements SmartLifecycle {
 
     @Override
     public void stop() {
+        stop(() -> { });
+    }
+
+    /** Spring waits for the callback (up to its shutdown-phase timeout) without a thread blocking on it. */
+    @Override
+    public void stop(Runnable callback) {
         running = false;
         background.dispose();
         active.values().forEach(Disposable::dispose);
-        try {
-            runs.abandonOwn(properties.instanceId())
-                    .concatMap(run -> bus.publish(abandonedEvent(run)))
-                    .then()
-                    .block(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            log.warn("Could not mark this instance's running syncs ABANDONED on shutdown: {}", e.toString());
-        }
+        runs.abandonOwn(properties.instanceId())
+                .concatMap(run -> bus.publish(abandonedEvent(run)))
+                .then()
+                .timeout(Duration.ofSeconds(5))
+                .doOnError(e -> log.warn("Could not mark this instance's running syncs ABANDONED on shutdown: {}", e.toString()))
+                .onErrorComplete()
+                .doFinally(signal -> callback.run())
+                .subscribe();
     }
 
     @Override

@@ -44,6 +44,7 @@ public class SyncEventBus implements SmartLifecycle {
     private final String username;
     private final String password;
     private final Sinks.Many<SyncEvent> local = Sinks.many().multicast().directBestEffort();
+    private final Sinks.One<Void> ready = Sinks.one();
     private volatile Disposable listening;
     private volatile boolean running;
 
@@ -77,6 +78,15 @@ public class SyncEventBus implements SmartLifecycle {
                 .contextWrite(ctx -> Context.empty());
     }
 
+    /**
+     * Completes once this instance LISTENs. Subscribers start after it, so no NOTIFY can slip past them
+     * in the moment after start-up, and start-up itself never waits for it.
+     */
+    public Mono<Void> listening() {
+        return ready.asMono().timeout(Duration.ofSeconds(30),
+                Mono.error(() -> new IllegalStateException("Sync events are not available: LISTEN " + CHANNEL + " failed")));
+    }
+
     /** Events from every instance, as they arrive; hot, never completes. */
     public Flux<SyncEvent> live() {
         return local.asFlux();
@@ -95,7 +105,7 @@ public class SyncEventBus implements SmartLifecycle {
     @Override
     public void start() {
         PostgresqlConnectionFactory factory = listenerFactory();
-        Sinks.One<Void> ready = Sinks.one();
+        running = true;
         listening = Flux.usingWhen(factory.create(),
                         connection -> connection.createStatement("LISTEN " + CHANNEL).execute()
                                 .flatMap(PostgresqlResult::getRowsUpdated)
@@ -117,12 +127,6 @@ public class SyncEventBus implements SmartLifecycle {
                         log.warn("Ignoring an unreadable sync event: {}", e.toString());
                     }
                 }, e -> log.error("Sync event listener stopped", e));
-        running = true;
-        // LISTEN before the application serves anything, so no event published from now on is missed
-        ready.asMono().timeout(Duration.ofSeconds(30)).onErrorResume(e -> {
-            log.warn("LISTEN {} is not established yet: {}", CHANNEL, e.toString());
-            return Mono.empty();
-        }).block();
     }
 
     private PostgresqlConnectionFactory listenerFactory() {

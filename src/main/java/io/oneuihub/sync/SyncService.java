@@ -75,7 +75,7 @@ public class SyncService {
                     if (run.status() != SyncStatus.RUNNING) {
                         return Flux.just(run.latestEvent());
                     }
-                    return Flux.defer(() -> {
+                    return bus.listening().thenMany(Flux.defer(() -> {
                         AtomicReference<Disposable> connection = new AtomicReference<>();
                         Flux<SyncEvent> live = bus.live().filter(e -> e.runId().equals(runId))
                                 .replay(GAP_HISTORY).autoConnect(0, connection::set);
@@ -89,13 +89,13 @@ public class SyncService {
                                 })
                                 .takeUntil(SyncEvent::terminal)
                                 .doFinally(signal -> dispose(connection));
-                    });
+                    }));
                 });
     }
 
     /** Every run's events (optionally of one kind); running runs' latest states first. Never completes. */
     public Flux<SyncEvent> events(SyncKind kind) {
-        return Flux.defer(() -> {
+        return bus.listening().thenMany(Flux.defer(() -> {
             AtomicReference<Disposable> connection = new AtomicReference<>();
             Flux<SyncEvent> live = bus.live().filter(e -> kind == null || e.kind() == kind)
                     .replay(GAP_HISTORY).autoConnect(0, connection::set);
@@ -105,7 +105,7 @@ public class SyncService {
                 return Flux.fromIterable(running).map(SyncRun::latestEvent)
                         .concatWith(Coalescing.latestPerRun(live.filter(e -> e.sequence() > seen.getOrDefault(e.runId(), 0))));
             }).doFinally(signal -> dispose(connection));
-        });
+        }));
     }
 
     private Flux<SyncRun> runningRuns(SyncKind kind) {
