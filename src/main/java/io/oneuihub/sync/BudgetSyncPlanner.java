@@ -53,6 +53,8 @@ final class BudgetSyncPlanner {
         Map<String, LiteLlmBudget> rows = new HashMap<>();
         upstream.budgets().forEach(b -> rows.putIfAbsent(b.id(), b));
         Set<String> usedByCustomers = new HashSet<>();
+        // Rows LiteLLM still has but we could not read: counted as failed, and left as they are (not STALE).
+        Set<String> skipped = new HashSet<>();
 
         for (LiteLlmCustomer c : upstream.customers()) {
             if (c.budgetId() == null && c.budget() == null) {
@@ -70,25 +72,26 @@ final class BudgetSyncPlanner {
             }
             if (row == null) {
                 plan.failed(Entity.BUDGET, key(BudgetScope.CUSTOMER, c.id()), "budget " + c.budgetId() + " not found in LiteLLM");
+                skipped.add(key(BudgetScope.CUSTOMER, c.id()));
                 continue;
             }
-            put(plan, desired, BudgetScope.CUSTOMER, c.id(), c.alias() != null ? c.alias() : c.id(), c.spend(), limits(row));
+            put(plan, desired, skipped, BudgetScope.CUSTOMER, c.id(), c.alias() != null ? c.alias() : c.id(), c.spend(), limits(row));
         }
         for (LiteLlmBudget b : upstream.budgets()) {
             if (!usedByCustomers.contains(b.id())) {
-                put(plan, desired, BudgetScope.SHARED, b.id(), b.id(), BigDecimal.ZERO, limits(b));
+                put(plan, desired, skipped, BudgetScope.SHARED, b.id(), b.id(), BigDecimal.ZERO, limits(b));
             }
         }
         for (LiteLlmUser u : upstream.users()) {
             if (u.maxBudget() != null) {
-                put(plan, desired, BudgetScope.USER, u.id(), u.email() != null ? u.email() : u.alias() != null ? u.alias() : u.id(),
+                put(plan, desired, skipped, BudgetScope.USER, u.id(), u.email() != null ? u.email() : u.alias() != null ? u.alias() : u.id(),
                         u.spend(), new Limits(u.maxBudget(), null, u.duration(), u.resetAt(), u.tpmLimit(), u.rpmLimit(),
                                 u.maxParallelRequests(), u.modelBudgets()));
             }
         }
         for (LiteLlmTeam t : upstream.teams()) {
             if (t.maxBudget() != null) {
-                put(plan, desired, BudgetScope.TEAM, t.id(), t.alias() != null ? t.alias() : t.id(), t.spend(),
+                put(plan, desired, skipped, BudgetScope.TEAM, t.id(), t.alias() != null ? t.alias() : t.id(), t.spend(),
                         new Limits(t.maxBudget(), t.softBudget(), t.duration(), t.resetAt(), t.tpmLimit(), t.rpmLimit(),
                                 t.maxParallelRequests(), t.modelBudgets()));
             }
@@ -106,7 +109,7 @@ final class BudgetSyncPlanner {
             }
         });
         for (StoredBudget s : stored) {
-            if (!desired.containsKey(s.key())) {
+            if (!desired.containsKey(s.key()) && !skipped.contains(s.key())) {
                 Map<String, Object> stale = new LinkedHashMap<>(s.owned());
                 stale.put("status", "STALE");
                 if (plan.compare(Entity.BUDGET, s.key(), s.owned(), stale, true)) {
@@ -126,7 +129,7 @@ final class BudgetSyncPlanner {
         return scope.name() + ":" + externalId;
     }
 
-    private void put(Plan plan, Map<String, Map<String, Object>> desired, BudgetScope scope, String externalId, String name,
+    private void put(Plan plan, Map<String, Map<String, Object>> desired, Set<String> skipped, BudgetScope scope, String externalId, String name,
             BigDecimal spend, Limits limits) {
         String key = key(scope, externalId);
         if (externalId == null || externalId.isBlank()) {
@@ -136,6 +139,7 @@ final class BudgetSyncPlanner {
         if (negative(limits.maxBudget()) || negative(limits.softBudget()) || negative(limits.tpm()) || negative(limits.rpm())
                 || negative(limits.parallel())) {
             plan.failed(Entity.BUDGET, key, "negative limit");
+            skipped.add(key);
             return;
         }
         if (desired.containsKey(key)) {

@@ -49,10 +49,19 @@ final class ModelSyncPlanner {
         Plan plan = new Plan().statements(CatalogWriter.ORDER);
 
         Map<String, LiteLlmDeployment> byId = new LinkedHashMap<>();
+        // Rows LiteLLM still has but we could not read: counted as failed, and left as they are (not STALE).
+        Set<String> skippedIds = new java.util.HashSet<>();
+        Set<String> skippedModelNames = new java.util.HashSet<>();
         for (LiteLlmDeployment d : upstream) {
             String problem = problem(d);
             if (problem != null) {
                 plan.failed(Entity.DEPLOYMENT, d.id() == null || d.id().isBlank() ? "(no id)" : d.id(), problem);
+                if (d.id() != null) {
+                    skippedIds.add(d.id());
+                }
+                if (d.modelName() != null) {
+                    skippedModelNames.add(d.modelName());
+                }
             } else {
                 byId.putIfAbsent(d.id(), d);
             }
@@ -95,7 +104,7 @@ final class ModelSyncPlanner {
         }
 
         for (StoredModel m : state.models()) {
-            if (!groups.containsKey(m.name())) {
+            if (!groups.containsKey(m.name()) && !skippedModelNames.contains(m.name())) {
                 Map<String, Object> stale = new LinkedHashMap<>(m.owned());
                 stale.put("status", "STALE");
                 if (plan.compare(Entity.MODEL, m.name(), m.owned(), stale, true)) {
@@ -104,7 +113,7 @@ final class ModelSyncPlanner {
             }
         }
         for (StoredDeployment d : state.deployments()) {
-            if (!byId.containsKey(d.externalId())) {
+            if (!byId.containsKey(d.externalId()) && !skippedIds.contains(d.externalId())) {
                 Map<String, Object> stale = new LinkedHashMap<>(d.owned());
                 stale.put("status", "STALE");
                 if (plan.compare(Entity.DEPLOYMENT, d.externalId(), d.owned(), stale, true)) {

@@ -77,6 +77,23 @@ class ModelSyncTest extends SyncTestSupport {
     }
 
     @Test
+    void aDeploymentLiteLlmReportsBadlyIsCountedAsFailedAndNotHidden() {
+        sim.seedRealisticCatalog();
+        String id = sim.addDbDeployment("hub-bad-price", Map.of("model", "openai/gpt-4o-mini"), Map.of());
+        syncModels();
+
+        sim.changeDeploymentParams(id, Map.of("input_cost_per_token", -1));
+        SyncRun bad = syncModels();
+
+        assertThat(bad.counts().failed()).isEqualTo(1);
+        assertThat(bad.counts().stale()).isZero();
+        assertThat(one("SELECT status FROM model WHERE name = 'hub-bad-price'")).isEqualTo("ACTIVE");
+        assertThat(one("SELECT status FROM deployment WHERE external_id = '" + id + "'")).isEqualTo("ACTIVE");
+        anonymous().document("{ model(name: \"hub-bad-price\") { name } }").execute()
+                .path("model.name").entity(String.class).isEqualTo("hub-bad-price");
+    }
+
+    @Test
     void aModelMissingUpstreamGoesStaleAndReturnsWithTheSameId() {
         sim.seedRealisticCatalog();
         String id = sim.addDbDeployment("hub-test-model", Map.of("model", "openai/gpt-4o-mini"), Map.of());
