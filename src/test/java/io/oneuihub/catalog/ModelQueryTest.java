@@ -139,6 +139,12 @@ class ModelQueryTest extends GraphQlTestSupport {
         assertThat(gpt4o.pricing().outputCostPerMillionTokens()).isEqualByComparingTo("0.6");
         assertThat(gpt4o.limits().maxInputTokens()).isEqualTo(128000);
         assertThat(gpt4o.company().slug()).isEqualTo("openai");
+
+        // on the wire too: a plain decimal, not scientific notation
+        String body = http().post().uri("/graphql").contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("query", "{ model(name: \"gpt-4o-mini\") { pricing { inputCostPerToken } } }"))
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(body).contains("\"inputCostPerToken\":0.00000015").doesNotContain("E-");
     }
 
     @Test
