@@ -28,6 +28,7 @@ class LiteLlmViewTest extends GraphQlTestSupport {
         registry.add("hub.litellm.master-key", () -> MASTER_KEY);
         registry.add("hub.litellm.response-timeout", () -> "2s");
         registry.add("hub.litellm.max-retries", () -> "0");
+        registry.add("hub.graphql.request-timeout", () -> "1500ms");
         registry.add("hub.litellm.connect-timeout", () -> "1s");
     }
 
@@ -63,6 +64,16 @@ class LiteLlmViewTest extends GraphQlTestSupport {
         } finally {
             simulator.resumeListening();
         }
+    }
+
+    @Test
+    void aLiteLlmSlowerThanTheRequestTimeoutIsAGraphQlErrorNotA503() {
+        // the client alone would wait its 2 s response timeout, past the 1.5 s request timeout set above
+        simulator.inject(Fault.latency(java.time.Duration.ofSeconds(5)), "/budget/list");
+        admin().document("{ litellmBudgets { id } }").execute().errors()
+                .expect(e -> e.getErrorType().toString().equals("UPSTREAM_UNAVAILABLE")
+                        && e.getExtensions().get("upstreamCategory").equals("TIMEOUT"))
+                .verify();
     }
 
     @Test
