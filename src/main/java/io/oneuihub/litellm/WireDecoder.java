@@ -79,7 +79,7 @@ final class WireDecoder {
                         info.supportsResponseSchema(), info.supportsAudioInput(), info.supportsAudioOutput(),
                         info.supportsPdfInput()),
                 Boolean.TRUE.equals(info.dbModel()),
-                WireJson.columnAsMap(paramsNode),
+                Secrets.maskForDisplay(WireJson.columnAsMap(paramsNode)),
                 info.createdAt(),
                 info.updatedAt());
     }

@@ -29,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class BudgetSyncPlanner {
 
-    private static final int MONEY_SCALE = 6;
+    /** Spend accumulates per-token prices: keep 12 decimals, as the budget columns do. */
+    private static final int MONEY_SCALE = 12;
 
     record Upstream(List<LiteLlmBudget> budgets, List<LiteLlmCustomer> customers, List<LiteLlmUser> users,
             List<LiteLlmTeam> teams) {

@@ -10,6 +10,7 @@ import io.oneuihub.catalog.ModelCapability;
 import org.junit.jupiter.api.Test;
 
 /** The variations API.md warns about that the fixtures do not all show. */
+@SuppressWarnings("unchecked")
 class LenientDecodingTest {
 
     private static tools.jackson.databind.JsonNode json(String text) {
@@ -68,5 +69,26 @@ class LenientDecodingTest {
                 "nested", Map.of("secret", "ab**cd", "plain", "x"))))
                 .containsEntry("rpm", 5).doesNotContainKey("aws_session_token")
                 .containsEntry("nested", Map.of("plain", "x"));
+    }
+
+    @Test
+    void secretsLiteLlmLeftReadableAreMaskedBeforeTheyLeaveTheClient() {
+        String body = """
+                {"data": [{"model_name": "gw", "litellm_params": {"model": "openai/gpt-4o", "api_base": "https://gw.internal",
+                           "input_cost_per_token": 0.000001, "aws_session_token": "FwoGZXIvYXdzEBYaDH7abc123",
+                           "extra_headers": {"X-Api-Key": "live-header-secret-1234", "X-Trace": "on"},
+                           "vertex_credentials_path": "short"},
+                           "model_info": {"id": "m1"}}]}
+                """;
+        assertThat(WireDecoder.deployments(json(body))).singleElement().satisfies(d -> {
+            assertThat(d.params()).containsEntry("model", "openai/gpt-4o").containsEntry("api_base", "https://gw.internal")
+                    .containsEntry("aws_session_token", "FwoG*****************c123")
+                    .containsEntry("vertex_credentials_path", "*****");
+            assertThat(d.params().get("input_cost_per_token")).isNotInstanceOf(String.class);
+            // any header may carry a credential, whatever its name: all values are masked
+            assertThat((Map<String, Object>) d.params().get("extra_headers"))
+                    .containsEntry("X-Api-Key", "live***************1234").containsEntry("X-Trace", "**");
+            assertThat(d.params().toString()).doesNotContain("live-header-secret", "EBYaDH7abc");
+        });
     }
 }

@@ -10,6 +10,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BudgetSyncTest extends SyncTestSupport {
 
     @Test
+    void spendKeepsSubCentPrecision() {
+        sim.seedRealisticCatalog();
+        // a handful of embedding calls: far below a micro-dollar per token
+        sim.putCustomer("acme-user-9001", "pro_tier", new BigDecimal("0.000001234567"));
+        syncBudgets();
+        assertThat(one("SELECT spend::text FROM budget WHERE external_id = 'acme-user-9001'")).startsWith("0.000001234567");
+    }
+
+    @Test
     void budgetsCustomersUsersAndTeamsBecomeHubBudgets() {
         sim.seedRealisticCatalog();
         SyncRun first = syncBudgets();
