@@ -27,6 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class GraphQlWsClient {
 
+    /** Retries an emission that collided with one from another thread, instead of dropping it. */
+    private static final Sinks.EmitFailureHandler SERIALIZE = Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(2));
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public record Result(List<Map<String, Object>> messages, Integer closeCode, boolean acked, Duration elapsed) {
@@ -80,9 +83,10 @@ public final class GraphQlWsClient {
         try {
             // A fresh, unpooled client per run: nothing shared with other tests' Reactor Netty resources.
             new ReactorNettyWebSocketClient(HttpClient.newConnection()).execute(URI.create("ws://127.0.0.1:" + port + "/graphql"), headers, session -> {
-                // A frame sent in the very instant the handshake completes is now and then never seen by the
-                // server (about 1 connection in 60 in the full suite): wait a moment before connection_init.
-                Mono.delay(Duration.ofMillis(50)).subscribe(tick -> out.tryEmitNext(initMessage));
+                // connection_init goes out from a timer thread while the subscribe that follows the ack goes out
+                // from a Netty thread; the two can overlap on a fast loopback. tryEmitNext would then drop one
+                // (FAIL_NON_SERIALIZED) and the exchange would stall: emit with a short busy-loop instead.
+                Mono.delay(Duration.ofMillis(50)).subscribe(tick -> out.emitNext(initMessage, SERIALIZE));
                 // The server's close frame arrives on receive(); record its code whenever it comes.
                 session.closeStatus().doOnNext(status -> closeCode.compareAndSet(null, status.getCode())).subscribe();
                 int[] nexts = {0};
@@ -99,10 +103,10 @@ public final class GraphQlWsClient {
                             if ("connection_ack".equals(message.get("type"))) {
                                 acked.set(true);
                                 if (query != null) {
-                                    out.tryEmitNext(JSON.writeValueAsString(Map.of("id", "1", "type", "subscribe",
-                                            "payload", Map.of("query", query))));
+                                    out.emitNext(JSON.writeValueAsString(Map.of("id", "1", "type", "subscribe",
+                                            "payload", Map.of("query", query))), SERIALIZE);
                                 } else {
-                                    out.tryEmitComplete();
+                                    out.emitComplete(SERIALIZE);
                                 }
                             }
                         })
@@ -116,7 +120,7 @@ public final class GraphQlWsClient {
                         })
                         .then();
                 Mono<Void> send = session.send(out.asFlux().map(session::textMessage));
-                return Mono.when(send.onErrorComplete(), receive.doFinally(signal -> out.tryEmitComplete()))
+                return Mono.when(send.onErrorComplete(), receive.doFinally(signal -> out.emitComplete(SERIALIZE)))
                         .then(Mono.defer(() -> closeCode.get() != null ? Mono.empty()
                                 : session.closeStatus().doOnNext(s -> closeCode.compareAndSet(null, s.getCode()))
                                         .timeout(Duration.ofMillis(300), Mono.empty()).then()))
