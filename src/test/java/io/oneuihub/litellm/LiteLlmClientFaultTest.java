@@ -39,9 +39,12 @@ class LiteLlmClientFaultTest {
     private static LiteLlmSimulator sim;
     private LiteLlmClient client;
 
+    private static final List<String> VERBOSE = List.of("reactor.netty", "org.springframework.web.reactive.function.client",
+            "io.oneuihub.litellm");
+
     @BeforeAll
     static void start() {
-        for (String name : List.of("reactor.netty", "org.springframework.web.reactive.function.client", "io.oneuihub.litellm")) {
+        for (String name : VERBOSE) {
             ((Logger) LoggerFactory.getLogger(name)).setLevel(Level.DEBUG);
         }
         key = SimulatorSupport.newMasterKey();
@@ -51,6 +54,10 @@ class LiteLlmClientFaultTest {
     @AfterAll
     static void stop() {
         sim.stop();
+        // Left on, DEBUG from Netty's event loops floods the forked JVM's stdout for every later test class.
+        for (String name : VERBOSE) {
+            ((Logger) LoggerFactory.getLogger(name)).setLevel(null);
+        }
     }
 
     @BeforeEach
