@@ -27,8 +27,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class GraphQlWsClient {
 
-    /** Retries an emission that collided with one from another thread, instead of dropping it. */
-    private static final Sinks.EmitFailureHandler SERIALIZE = Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(2));
+    /**
+     * Retries an emission that collided with one from another thread, instead of dropping it. A new
+     * handler per emission: busyLooping fixes its deadline when it is created.
+     */
+    private static Sinks.EmitFailureHandler serialize() {
+        return Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(2));
+    }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -86,7 +91,7 @@ public final class GraphQlWsClient {
                 // connection_init goes out from a timer thread while the subscribe that follows the ack goes out
                 // from a Netty thread; the two can overlap on a fast loopback. tryEmitNext would then drop one
                 // (FAIL_NON_SERIALIZED) and the exchange would stall: emit with a short busy-loop instead.
-                Mono.delay(Duration.ofMillis(50)).subscribe(tick -> out.emitNext(initMessage, SERIALIZE));
+                Mono.delay(Duration.ofMillis(50)).subscribe(tick -> out.emitNext(initMessage, serialize()));
                 // The server's close frame arrives on receive(); record its code whenever it comes.
                 session.closeStatus().doOnNext(status -> closeCode.compareAndSet(null, status.getCode())).subscribe();
                 int[] nexts = {0};
@@ -104,9 +109,9 @@ public final class GraphQlWsClient {
                                 acked.set(true);
                                 if (query != null) {
                                     out.emitNext(JSON.writeValueAsString(Map.of("id", "1", "type", "subscribe",
-                                            "payload", Map.of("query", query))), SERIALIZE);
+                                            "payload", Map.of("query", query))), serialize());
                                 } else {
-                                    out.emitComplete(SERIALIZE);
+                                    out.emitComplete(serialize());
                                 }
                             }
                         })
@@ -120,7 +125,7 @@ public final class GraphQlWsClient {
                         })
                         .then();
                 Mono<Void> send = session.send(out.asFlux().map(session::textMessage));
-                return Mono.when(send.onErrorComplete(), receive.doFinally(signal -> out.emitComplete(SERIALIZE)))
+                return Mono.when(send.onErrorComplete(), receive.doFinally(signal -> out.emitComplete(serialize())))
                         .then(Mono.defer(() -> closeCode.get() != null ? Mono.empty()
                                 : session.closeStatus().doOnNext(s -> closeCode.compareAndSet(null, s.getCode()))
                                         .timeout(Duration.ofMillis(300), Mono.empty()).then()))
