@@ -143,8 +143,13 @@ abstract class SyncTestSupport extends GraphQlTestSupport {
         return db.sql(sql).map(r -> ((Number) r.get(0)).longValue()).one().block();
     }
 
+    /** Test clients run on event loops of their own, apart from the server under test. */
+    static final reactor.netty.resources.LoopResources CLIENT_LOOPS =
+            reactor.netty.resources.LoopResources.create("ws-test-client", 1, true);
+
     WebSocketGraphQlClient ws(int port) {
-        return WebSocketGraphQlClient.builder(URI.create("ws://127.0.0.1:" + port + "/graphql"), new ReactorNettyWebSocketClient())
+        return WebSocketGraphQlClient.builder(URI.create("ws://127.0.0.1:" + port + "/graphql"),
+                        new ReactorNettyWebSocketClient(reactor.netty.http.client.HttpClient.create().runOn(CLIENT_LOOPS)))
                 .interceptor(new WebSocketGraphQlClientInterceptor() {
                     @Override
                     public Mono<Object> connectionInitPayload() {

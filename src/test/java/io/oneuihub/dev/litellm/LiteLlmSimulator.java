@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +27,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -76,8 +78,15 @@ public final class LiteLlmSimulator implements AutoCloseable {
         return sim;
     }
 
+    /**
+     * Event loops of its own, as a real proxy in another process has: faults that close or stall
+     * connections here never share a Netty thread with the application under test or its clients.
+     */
+    private static final LoopResources LOOPS = LoopResources.create("litellm-sim", 2, true);
+
     private void bind(int requestedPort) {
-        server = HttpServer.create().host("127.0.0.1").port(requestedPort).handle(this::serve).bindNow(Duration.ofSeconds(10));
+        server = HttpServer.create().runOn(LOOPS).host("127.0.0.1").port(requestedPort).handle(this::serve)
+                .bindNow(Duration.ofSeconds(10));
         port = server.port();
     }
 
@@ -108,8 +117,16 @@ public final class LiteLlmSimulator implements AutoCloseable {
     }
 
     public void resumeListening() {
-        if (server == null) {
-            bind(port);
+        for (int attempt = 1; server == null; attempt++) {
+            try {
+                bind(port);
+            } catch (RuntimeException e) {
+                // the port can stay busy for a moment after the previous server closed
+                if (attempt == 50) {
+                    throw e;
+                }
+                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            }
         }
     }
 
