@@ -27,7 +27,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
-import reactor.netty.resources.LoopResources;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -78,15 +77,8 @@ public final class LiteLlmSimulator implements AutoCloseable {
         return sim;
     }
 
-    /**
-     * Event loops of its own, as a real proxy in another process has: faults that close or stall
-     * connections here never share a Netty thread with the application under test or its clients.
-     */
-    private static final LoopResources LOOPS = LoopResources.create("litellm-sim", 2, true);
-
     private void bind(int requestedPort) {
-        server = HttpServer.create().runOn(LOOPS).host("127.0.0.1").port(requestedPort).handle(this::serve)
-                .bindNow(Duration.ofSeconds(10));
+        server = HttpServer.create().host("127.0.0.1").port(requestedPort).handle(this::serve).bindNow(Duration.ofSeconds(10));
         port = server.port();
     }
 
