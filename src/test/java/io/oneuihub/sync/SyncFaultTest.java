@@ -1,6 +1,5 @@
 package io.oneuihub.sync;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -10,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.graphql.client.WebSocketGraphQlClient;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,11 +79,10 @@ class SyncFaultTest extends SyncTestSupport {
 
     private void assertFailsCleanly(String code) {
         Map<String, String> before = checksums();
-        WebSocketGraphQlClient client = ws(port);
         try {
             String id = startModels(false);
             // subscribed after the start: gets the latest state first, then the rest, until FAILED
-            List<Map<String, Object>> events = progress(client, id).collectList().block(DEADLINE);
+            List<Map<String, Object>> events = progress(id).collectList().block(DEADLINE);
             SyncRun run = await(id);
             assertThat(run.status()).isEqualTo(SyncStatus.FAILED);
             assertThat(run.error().code()).isEqualTo(code);
@@ -97,7 +95,6 @@ class SyncFaultTest extends SyncTestSupport {
             assertThat(last.get("error")).isEqualTo(Map.of("code", code, "message", run.error().message().length() > 1000
                     ? ((Map<?, ?>) last.get("error")).get("message") : run.error().message()));
         } finally {
-            client.stop().block(Duration.ofSeconds(5));
             sim.clearFaults();
             sim.resumeListening();
         }
