@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.netty.channel.ChannelOption;
@@ -280,25 +282,36 @@ public class LiteLlmClient {
 
     /** Every internal user, paged by user id (a stable order); old builds answer a bare list. */
     public Flux<LiteLlmUser> users() {
-        return userPage("/user/list", 1)
-                .onErrorResume(e -> e instanceof LiteLlmException le && le.missingRoute(), e -> userPage("/user/get_users", 1))
-                .expand(page -> page.totalPages() == null || page.page() >= page.totalPages() || page.items().isEmpty()
-                        ? Mono.empty() : userPage(page.path(), page.page() + 1))
-                .concatMapIterable(PagedRead::items);
+        return everyPage("/user/list", "/user/get_users", this::userPage);
     }
 
     private record PagedRead<T>(String path, int page, Integer totalPages, List<T> items) {
     }
 
-    private Mono<PagedRead<LiteLlmUser>> userPage(String path, int page) {
+    /** Reads page after page until the last; a build without {@code path} is read at {@code fallbackPath}. */
+    private <T> Flux<T> everyPage(String path, String fallbackPath, BiFunction<String, Integer, Mono<PagedRead<T>>> pageAt) {
+        return pageAt.apply(path, 1)
+                .onErrorResume(e -> e instanceof LiteLlmException le && le.missingRoute(), e -> pageAt.apply(fallbackPath, 1))
+                .expand(page -> page.totalPages() == null || page.page() >= page.totalPages() || page.items().isEmpty()
+                        ? Mono.empty() : pageAt.apply(page.path(), page.page() + 1))
+                .concatMapIterable(PagedRead::items);
+    }
+
+    private <T> Mono<PagedRead<T>> readPage(String path, int page, Map<String, ?> query,
+            Function<JsonNode, WireDecoder.Paged<T>> decoder) {
         String op = "GET " + path + "?page=" + page;
-        int size = Math.min(properties.pageSize(), MAX_USER_TEAM_PAGE);
-        return read(get(path, Map.of("page", page, "page_size", size, "sort_by", "user_id", "sort_order", "asc")), op)
+        return read(get(path, query), op)
                 .map(body -> {
-                    WireDecoder.Paged<LiteLlmUser> p = body.isNull() ? new WireDecoder.Paged<>(List.of(), null, null)
-                            : decode(op, () -> WireDecoder.userPage(body));
+                    WireDecoder.Paged<T> p = body.isNull() ? new WireDecoder.Paged<>(List.of(), null, null)
+                            : decode(op, () -> decoder.apply(body));
                     return new PagedRead<>(path, page, p.totalPages(), p.items());
                 });
+    }
+
+    private Mono<PagedRead<LiteLlmUser>> userPage(String path, int page) {
+        int size = Math.min(properties.pageSize(), MAX_USER_TEAM_PAGE);
+        return readPage(path, page, Map.of("page", page, "page_size", size, "sort_by", "user_id", "sort_order", "asc"),
+                WireDecoder::userPage);
     }
 
     /** One user; NOT_FOUND when unknown (also for legacy builds that answer an unknown id with an empty row). */
@@ -325,24 +338,14 @@ public class LiteLlmClient {
 
     /** Every team, paged by team id via {@code /v2/team/list}; {@code /team/list} (a bare list) on old builds. */
     public Flux<LiteLlmTeam> teams() {
-        return teamPage("/v2/team/list", 1)
-                .onErrorResume(e -> e instanceof LiteLlmException le && le.missingRoute(), e -> teamPage("/team/list", 1))
-                .expand(page -> page.totalPages() == null || page.page() >= page.totalPages() || page.items().isEmpty()
-                        ? Mono.empty() : teamPage(page.path(), page.page() + 1))
-                .concatMapIterable(PagedRead::items);
+        return everyPage("/v2/team/list", "/team/list", this::teamPage);
     }
 
     private Mono<PagedRead<LiteLlmTeam>> teamPage(String path, int page) {
-        String op = "GET " + path + "?page=" + page;
         int size = Math.min(properties.pageSize(), MAX_USER_TEAM_PAGE);
         Map<String, Object> query = path.startsWith("/v2")
                 ? Map.of("page", page, "page_size", size, "sort_by", "team_id", "sort_order", "asc") : Map.of();
-        return read(get(path, query), op)
-                .map(body -> {
-                    WireDecoder.Paged<LiteLlmTeam> p = body.isNull() ? new WireDecoder.Paged<>(List.of(), null, null)
-                            : decode(op, () -> WireDecoder.teamPage(body));
-                    return new PagedRead<>(path, page, p.totalPages(), p.items());
-                });
+        return readPage(path, page, query, WireDecoder::teamPage);
     }
 
     public Mono<LiteLlmTeam> team(String id) {

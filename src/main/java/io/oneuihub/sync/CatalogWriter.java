@@ -128,18 +128,23 @@ class CatalogWriter {
                 .map(t -> new CatalogState(t.getT1(), t.getT2(), t.getT3(), t.getT4()));
     }
 
-    private StoredModel model(Readable row) {
-        Map<String, Object> owned = new LinkedHashMap<>();
-        owned.put("companyId", Rows.uuid(row, "company_id"));
+    /** The LiteLLM-owned columns models and deployments share, in the form the planners compare. */
+    private static void putPricingLimitsAndCapabilities(Map<String, Object> owned, Readable row) {
         owned.put("mode", Rows.text(row, "mode"));
-        owned.put("inputCostPerToken", Values.decimal(Rows.decimal(row, "input_cost_per_token"), 18));
-        owned.put("outputCostPerToken", Values.decimal(Rows.decimal(row, "output_cost_per_token"), 18));
+        owned.put("inputCostPerToken", Values.decimal(Rows.decimal(row, "input_cost_per_token"), Values.PRICE_SCALE));
+        owned.put("outputCostPerToken", Values.decimal(Rows.decimal(row, "output_cost_per_token"), Values.PRICE_SCALE));
         owned.put("maxTokens", Rows.integer(row, "max_tokens"));
         owned.put("maxInputTokens", Rows.integer(row, "max_input_tokens"));
         owned.put("maxOutputTokens", Rows.integer(row, "max_output_tokens"));
         owned.put("rpm", Rows.bigint(row, "rpm"));
         owned.put("tpm", Rows.bigint(row, "tpm"));
         owned.put("capabilities", Rows.textArray(row, "capabilities").stream().sorted().toList());
+    }
+
+    private StoredModel model(Readable row) {
+        Map<String, Object> owned = new LinkedHashMap<>();
+        owned.put("companyId", Rows.uuid(row, "company_id"));
+        putPricingLimitsAndCapabilities(owned, row);
         owned.put("externalId", Rows.text(row, "external_id"));
         owned.put("status", Rows.text(row, "status"));
         return new StoredModel(Rows.uuid(row, "id"), Rows.text(row, "name"), Rows.bool(row, "company_manual"), owned);
@@ -150,15 +155,7 @@ class CatalogWriter {
         owned.put("modelId", Rows.uuid(row, "model_id"));
         owned.put("litellmModel", Rows.text(row, "litellm_model"));
         owned.put("provider", Rows.text(row, "provider"));
-        owned.put("mode", Rows.text(row, "mode"));
-        owned.put("inputCostPerToken", Values.decimal(Rows.decimal(row, "input_cost_per_token"), 18));
-        owned.put("outputCostPerToken", Values.decimal(Rows.decimal(row, "output_cost_per_token"), 18));
-        owned.put("maxTokens", Rows.integer(row, "max_tokens"));
-        owned.put("maxInputTokens", Rows.integer(row, "max_input_tokens"));
-        owned.put("maxOutputTokens", Rows.integer(row, "max_output_tokens"));
-        owned.put("rpm", Rows.bigint(row, "rpm"));
-        owned.put("tpm", Rows.bigint(row, "tpm"));
-        owned.put("capabilities", Rows.textArray(row, "capabilities").stream().sorted().toList());
+        putPricingLimitsAndCapabilities(owned, row);
         owned.put("editable", Rows.bool(row, "editable"));
         owned.put("params", Values.canonicalJson(json, Rows.text(row, "params_text")));
         owned.put("status", Rows.text(row, "status"));

@@ -34,8 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ModelSyncPlanner {
 
-    private static final int PRICE_SCALE = 18;
-
     /** LiteLLM provider key -> default company (slug, name), used when company_provider does not map the key yet. */
     static final Map<String, String[]> DEFAULT_COMPANIES = defaults();
 
@@ -237,9 +235,9 @@ final class ModelSyncPlanner {
         }
         m.put("mode", mode);
         m.put("inputCostPerToken", Values.decimal(deployments.stream().map(LiteLlmDeployment::inputCostPerToken)
-                .filter(Objects::nonNull).min(BigDecimal::compareTo).orElse(null), PRICE_SCALE));
+                .filter(Objects::nonNull).min(BigDecimal::compareTo).orElse(null), Values.PRICE_SCALE));
         m.put("outputCostPerToken", Values.decimal(deployments.stream().map(LiteLlmDeployment::outputCostPerToken)
-                .filter(Objects::nonNull).min(BigDecimal::compareTo).orElse(null), PRICE_SCALE));
+                .filter(Objects::nonNull).min(BigDecimal::compareTo).orElse(null), Values.PRICE_SCALE));
         m.put("maxTokens", deployments.stream().map(LiteLlmDeployment::maxTokens).filter(Objects::nonNull).max(Integer::compare).orElse(null));
         m.put("maxInputTokens", deployments.stream().map(LiteLlmDeployment::maxInputTokens).filter(Objects::nonNull).max(Integer::compare).orElse(null));
         m.put("maxOutputTokens", deployments.stream().map(LiteLlmDeployment::maxOutputTokens).filter(Objects::nonNull).max(Integer::compare).orElse(null));
@@ -259,8 +257,8 @@ final class ModelSyncPlanner {
         m.put("litellmModel", d.litellmModel());
         m.put("provider", d.provider());
         m.put("mode", d.mode());
-        m.put("inputCostPerToken", Values.decimal(d.inputCostPerToken(), PRICE_SCALE));
-        m.put("outputCostPerToken", Values.decimal(d.outputCostPerToken(), PRICE_SCALE));
+        m.put("inputCostPerToken", Values.decimal(d.inputCostPerToken(), Values.PRICE_SCALE));
+        m.put("outputCostPerToken", Values.decimal(d.outputCostPerToken(), Values.PRICE_SCALE));
         m.put("maxTokens", d.maxTokens());
         m.put("maxInputTokens", d.maxInputTokens());
         m.put("maxOutputTokens", d.maxOutputTokens());

@@ -28,6 +28,9 @@ final class Values {
     }
 
     /** A numeric at the column's scale, trailing zeros stripped (never in exponent form when printed plain). */
+    /** The scale of the price columns (numeric(30,18)): upstream prices are compared at it. */
+    static final int PRICE_SCALE = 18;
+
     static BigDecimal decimal(BigDecimal value, int scale) {
         if (value == null) {
             return null;
