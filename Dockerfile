@@ -10,6 +10,8 @@ RUN mvn -B -ntp -DskipTests package
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 hub
 USER hub
+# the repackaged jar (Start-Class io.oneuihub.OneUiHubApplication) that PackagedJarIT starts; the glob leaves
+# out the plain oneuihub-graphql-*.jar.original
 COPY --from=build /src/target/oneuihub-graphql-*.jar /app/app.jar
 EXPOSE 8080
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
