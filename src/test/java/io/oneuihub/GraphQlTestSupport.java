@@ -1,6 +1,9 @@
 package io.oneuihub;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import io.oneuihub.budget.BudgetRepository;
 import io.oneuihub.catalog.CompanyRepository;
@@ -54,6 +57,18 @@ public abstract class GraphQlTestSupport {
         clearDatabase();
         DevCatalog.seed(context.getBean(CompanyRepository.class), context.getBean(ModelRepository.class),
                 context.getBean(DeploymentRepository.class), context.getBean(BudgetRepository.class)).block();
+    }
+
+    /** Content checksum of every catalog and budget table: equal iff byte-for-byte the same rows. */
+    protected Map<String, String> tableChecksums() {
+        Map<String, String> sums = new LinkedHashMap<>();
+        for (String table : List.of("company", "model", "deployment", "budget")) {
+            sums.put(table, db.sql("SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY id)), 'empty') AS s FROM " + table + " t")
+                    .map(row -> row.get("s", String.class)).one().block());
+        }
+        sums.put("company_provider", db.sql("SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY provider)), 'empty') AS s FROM company_provider t")
+                .map(row -> row.get("s", String.class)).one().block());
+        return sums;
     }
 
     /** Empties every table so a test class starts from a known state whatever ran before it. */

@@ -19,7 +19,7 @@ class ScalarConfiguration {
     @Bean
     RuntimeWiringConfigurer extendedScalars() {
         return wiring -> wiring
-                .scalar(ExtendedScalars.DateTime)
+                .scalar(MicrosecondDateTime.SCALAR)
                 .scalar(ExtendedScalars.GraphQLBigDecimal)
                 .scalar(ExtendedScalars.Json)
                 .scalar(ExtendedScalars.GraphQLLong);

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 
+import io.oneuihub.catalog.CompanyChoice;
 import io.oneuihub.litellm.LiteLlmDeployment;
 import io.oneuihub.sync.CatalogWriter.CatalogState;
 import io.oneuihub.sync.CatalogWriter.StoredDeployment;
@@ -152,10 +153,10 @@ final class ModelSyncPlanner {
         Map<String, UUID> slugs = new HashMap<>(state.companiesBySlug());
         Map<String, List<String>> createdNow = new HashMap<>();
         return provider -> {
-            if (provider == null || provider.isBlank()) {
+            String key = CompanyChoice.providerKey(provider);
+            if (key == null) {
                 return null;
             }
-            String key = provider.trim().toLowerCase(Locale.ROOT);
             UUID known = providers.get(key);
             if (known != null) {
                 return known;
@@ -189,35 +190,8 @@ final class ModelSyncPlanner {
         return slug.isEmpty() ? "provider-" + Integer.toHexString(provider.hashCode()) : slug;
     }
 
-    /**
-     * Clouds and inference hosts that serve other makers' models. On a tie they lose to the maker's own
-     * provider key, so gpt-4o deployed on openai and azure belongs to OpenAI, not Microsoft.
-     */
-    static final Set<String> HOSTING_PLATFORMS = Set.of("azure", "bedrock", "bedrock_converse", "vertex_ai",
-            "together_ai", "groq", "fireworks_ai", "openrouter", "ollama", "deepinfra", "replicate", "sagemaker",
-            "anyscale", "cloudflare", "databricks", "watsonx", "hosted_vllm", "openai_compatible");
-
     private static UUID derivedCompany(List<LiteLlmDeployment> deployments, Function<String, UUID> companyOf) {
-        Map<UUID, Integer> votes = new LinkedHashMap<>();
-        deployments.stream()
-                .map(LiteLlmDeployment::provider)
-                .filter(Objects::nonNull)
-                .sorted(Comparator.comparing((String p) -> HOSTING_PLATFORMS.contains(p)).thenComparing(Comparator.naturalOrder()))
-                .forEach(p -> {
-                    UUID company = companyOf.apply(p);
-                    if (company != null) {
-                        votes.merge(company, 1, Integer::sum);
-                    }
-                });
-        UUID best = null;
-        int bestVotes = 0;
-        for (Map.Entry<UUID, Integer> vote : votes.entrySet()) {
-            if (vote.getValue() > bestVotes) {
-                best = vote.getKey();
-                bestVotes = vote.getValue();
-            }
-        }
-        return best;
+        return CompanyChoice.choose(deployments.stream().map(LiteLlmDeployment::provider).toList(), companyOf);
     }
 
     private static Map<String, Object> desiredModel(List<LiteLlmDeployment> deployments, Object companyId) {

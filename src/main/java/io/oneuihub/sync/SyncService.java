@@ -11,6 +11,7 @@ import io.oneuihub.graphql.Ids;
 import io.oneuihub.graphql.InvalidInputException;
 import io.oneuihub.graphql.PageArguments;
 import io.oneuihub.graphql.PagingLimits;
+import io.oneuihub.graphql.UserError;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -48,7 +49,7 @@ public class SyncService {
                 .defaultIfEmpty("unknown")
                 .flatMap(who -> engine.start(kind, dryRun, who))
                 .map(started -> started.alreadyRunning()
-                        ? new SyncPayload(started.run(), List.of(new SyncPayload.UserError(null,
+                        ? new SyncPayload(started.run(), List.of(new UserError(null,
                                 "A " + kind.name().toLowerCase() + " sync is already running (started "
                                         + started.run().startedAt() + " by " + started.run().trigger() + "); it is returned as run.",
                                 "SYNC_IN_PROGRESS")))

@@ -112,6 +112,10 @@ class AccessMatrixTest extends GraphQlTestSupport {
             adminOp("Query.syncRuns", "{ syncRuns(first: 1) { totalCount } }"),
             adminOp("Query.syncRun", "{ syncRun(id: \"" + NO_ID + "\") { id } }"),
             adminOp("Mutation.syncModels", "mutation { syncModels(input: {dryRun: true}) { run { id } userErrors { code } } }"),
+            // Refused inputs (a bad slug, no such company): an admin gets past authorization and nothing changes.
+            adminOp("Mutation.createCompany", "mutation { createCompany(input: {slug: \"Not A Slug\", name: \"x\"}) { company { id } userErrors { code } } }"),
+            adminOp("Mutation.updateCompany", "mutation { updateCompany(input: {id: \"" + NO_ID + "\", name: \"x\"}) { company { id } userErrors { code } } }"),
+            adminOp("Mutation.deleteCompany", "mutation { deleteCompany(input: {id: \"" + NO_ID + "\"}) { deletedId userErrors { code } } }"),
             adminOp("Mutation.syncBudgets", "mutation { syncBudgets(input: {dryRun: true}) { run { id } userErrors { code } } }"),
             // No run has this id: an admin gets past authorization to a clean BAD_REQUEST.
             row("Subscription.syncProgress", "subscription { syncProgress(runId: \"" + NO_ID + "\") { phase } }",

@@ -1,0 +1,4 @@
+package io.oneuihub.catalog;
+
+public record DeleteCompanyInput(String id, String moveModelsTo) {
+}
