@@ -31,6 +31,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
@@ -103,6 +105,14 @@ class SecurityConfiguration {
         return http
                 // No cookies or sessions: a bearer token is the only credential, so CSRF cannot apply.
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                // No WebSession either, and nothing else may ask for one: the default request cache (and the
+                // default context repository) call exchange.getSession(), and creating a session hops to other
+                // schedulers (InMemoryWebSessionStore). A WebSocket upgrade started off the event loop can write its
+                // 101 before Reactor Netty rebinds the connection to the WebSocket handler, and a frame read in
+                // between is dropped: graphql-ws clients that send connection_init at once then heard nothing
+                // (4408 at the init timeout) instead of connection_ack or 4401. WebSocketHandshakeRaceTest.
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .cors(spec -> spec.configurationSource(corsConfigurationSource(properties)))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
