@@ -124,11 +124,21 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * Signature and expiry always; {@code iss} against HUB_SECURITY_ISSUER or else the issuer URI;
+     * {@code aud} when HUB_SECURITY_AUDIENCE is set. What is left unchecked is logged at start.
+     */
     @Bean
     ReactiveJwtDecoder jwtDecoder(
             @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri:}") String issuerUri,
             @Value("${spring.security.oauth2.resourceserver.jwt.jwk-set-uri:}") String jwkSetUri,
             HubSecurityProperties properties) {
+        if (properties.issuerGiven() && !issuerUri.isBlank() && !properties.issuer().equals(issuerUri)) {
+            // Either way some valid tokens would be refused: better not to start than to guess.
+            throw new IllegalStateException("HUB_SECURITY_ISSUER (" + properties.issuer() + ") differs from "
+                    + "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI (" + issuerUri + "): set one of them, "
+                    + "or both to the same value.");
+        }
         NimbusReactiveJwtDecoder decoder;
         if (!jwkSetUri.isBlank()) {
             decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri).build();
@@ -139,12 +149,24 @@ class SecurityConfiguration {
                     + "every bearer token is rejected and only anonymous access works.");
             return token -> Mono.error(new BadJwtException("No JWT issuer is configured on this service"));
         }
+        String issuer = properties.issuerGiven() ? properties.issuer() : issuerUri;
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-        validators.add(issuerUri.isBlank() ? JwtValidators.createDefault() : JwtValidators.createDefaultWithIssuer(issuerUri));
+        if (issuer.isBlank()) {
+            log.warn("Only a JWK set URI is configured and no issuer: the token issuer (iss) is not checked, so any "
+                    + "token signed by these keys is accepted, whoever issued it. Set HUB_SECURITY_ISSUER to the "
+                    + "issuer's iss value.");
+            validators.add(JwtValidators.createDefault());
+        } else {
+            validators.add(JwtValidators.createDefaultWithIssuer(issuer));
+        }
         if (properties.audienceChecked()) {
             String audience = properties.audience();
             validators.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
                     aud -> aud != null && aud.contains(audience)));
+        } else {
+            log.warn("HUB_SECURITY_AUDIENCE is not set: the audience (aud) is not checked, so any token of the "
+                    + "issuer is accepted, including tokens it issued for other applications. Set it to the "
+                    + "audience the issuer puts in this service's tokens.");
         }
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
         return decoder;
