@@ -9,7 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rolesClaim     claim holding the caller's roles; dotted paths reach nested claims
  *                       ({@code realm_access.roles}); a space-separated string counts as a list
  * @param adminRole      role that makes a caller an admin, compared case-insensitively
- * @param audience       required {@code aud} value; blank = not checked
+ * @param audience       required {@code aud} value; blank = not checked (any token of the issuer is accepted)
+ * @param issuer         required {@code iss} value; blank = the issuer URI's, or not checked when only a
+ *                       JWK set URI is configured
  * @param publicCatalog  whether anonymous callers may read the catalog
  * @param allowedOrigins browser origins allowed to call /graphql cross-origin (CORS) and to open
  *                       the graphql-ws WebSocket; empty = same-origin only
@@ -19,6 +21,7 @@ public record HubSecurityProperties(
         @DefaultValue("roles") String rolesClaim,
         @DefaultValue("admin") String adminRole,
         String audience,
+        String issuer,
         @DefaultValue("true") boolean publicCatalog,
         @DefaultValue List<String> allowedOrigins) {
 
@@ -35,5 +38,9 @@ public record HubSecurityProperties(
 
     boolean audienceChecked() {
         return audience != null && !audience.isBlank();
+    }
+
+    boolean issuerGiven() {
+        return issuer != null && !issuer.isBlank();
     }
 }

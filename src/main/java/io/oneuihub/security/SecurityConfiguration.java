@@ -31,6 +31,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
@@ -103,6 +105,14 @@ class SecurityConfiguration {
         return http
                 // No cookies or sessions: a bearer token is the only credential, so CSRF cannot apply.
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                // No WebSession either, and nothing else may ask for one: the default request cache (and the
+                // default context repository) call exchange.getSession(), and creating a session hops to other
+                // schedulers (InMemoryWebSessionStore). A WebSocket upgrade started off the event loop can write its
+                // 101 before Reactor Netty rebinds the connection to the WebSocket handler, and a frame read in
+                // between is dropped: graphql-ws clients that send connection_init at once then heard nothing
+                // (4408 at the init timeout) instead of connection_ack or 4401. WebSocketHandshakeRaceTest.
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .cors(spec -> spec.configurationSource(corsConfigurationSource(properties)))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -114,11 +124,21 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * Signature and expiry always; {@code iss} against HUB_SECURITY_ISSUER or else the issuer URI;
+     * {@code aud} when HUB_SECURITY_AUDIENCE is set. What is left unchecked is logged at start.
+     */
     @Bean
     ReactiveJwtDecoder jwtDecoder(
             @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri:}") String issuerUri,
             @Value("${spring.security.oauth2.resourceserver.jwt.jwk-set-uri:}") String jwkSetUri,
             HubSecurityProperties properties) {
+        if (properties.issuerGiven() && !issuerUri.isBlank() && !properties.issuer().equals(issuerUri)) {
+            // Either way some valid tokens would be refused: better not to start than to guess.
+            throw new IllegalStateException("HUB_SECURITY_ISSUER (" + properties.issuer() + ") differs from "
+                    + "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI (" + issuerUri + "): set one of them, "
+                    + "or both to the same value.");
+        }
         NimbusReactiveJwtDecoder decoder;
         if (!jwkSetUri.isBlank()) {
             decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri).build();
@@ -129,12 +149,24 @@ class SecurityConfiguration {
                     + "every bearer token is rejected and only anonymous access works.");
             return token -> Mono.error(new BadJwtException("No JWT issuer is configured on this service"));
         }
+        String issuer = properties.issuerGiven() ? properties.issuer() : issuerUri;
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-        validators.add(issuerUri.isBlank() ? JwtValidators.createDefault() : JwtValidators.createDefaultWithIssuer(issuerUri));
+        if (issuer.isBlank()) {
+            log.warn("Only a JWK set URI is configured and no issuer: the token issuer (iss) is not checked, so any "
+                    + "token signed by these keys is accepted, whoever issued it. Set HUB_SECURITY_ISSUER to the "
+                    + "issuer's iss value.");
+            validators.add(JwtValidators.createDefault());
+        } else {
+            validators.add(JwtValidators.createDefaultWithIssuer(issuer));
+        }
         if (properties.audienceChecked()) {
             String audience = properties.audience();
             validators.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
                     aud -> aud != null && aud.contains(audience)));
+        } else {
+            log.warn("HUB_SECURITY_AUDIENCE is not set: the audience (aud) is not checked, so any token of the "
+                    + "issuer is accepted, including tokens it issued for other applications. Set it to the "
+                    + "audience the issuer puts in this service's tokens.");
         }
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
         return decoder;

@@ -14,6 +14,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
@@ -28,8 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class GraphQlWsClient {
 
     /**
-     * Retries an emission that collided with one from another thread, instead of dropping it. A new
-     * handler per emission: busyLooping fixes its deadline when it is created.
+     * The subscribe after the ack is emitted on a Netty thread, the completion may come from the
+     * timeout's thread: a collision is retried briefly instead of dropping a message. A new handler
+     * per emission: busyLooping fixes its deadline when it is created.
      */
     private static Sinks.EmitFailureHandler serialize() {
         return Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(2));
@@ -88,10 +90,6 @@ public final class GraphQlWsClient {
         try {
             // A fresh, unpooled client per run: nothing shared with other tests' Reactor Netty resources.
             new ReactorNettyWebSocketClient(HttpClient.newConnection()).execute(URI.create("ws://127.0.0.1:" + port + "/graphql"), headers, session -> {
-                // connection_init goes out from a timer thread while the subscribe that follows the ack goes out
-                // from a Netty thread; the two can overlap on a fast loopback. tryEmitNext would then drop one
-                // (FAIL_NON_SERIALIZED) and the exchange would stall: emit with a short busy-loop instead.
-                Mono.delay(Duration.ofMillis(50)).subscribe(tick -> out.emitNext(initMessage, serialize()));
                 // The server's close frame arrives on receive(); record its code whenever it comes.
                 session.closeStatus().doOnNext(status -> closeCode.compareAndSet(null, status.getCode())).subscribe();
                 int[] nexts = {0};
@@ -124,7 +122,8 @@ public final class GraphQlWsClient {
                                     || "complete".equals(type) || "error".equals(type) || nexts[0] >= maxNext;
                         })
                         .then();
-                Mono<Void> send = session.send(out.asFlux().map(session::textMessage));
+                // connection_init is the first frame, sent the moment the socket opens, as graphql-ws clients do.
+                Mono<Void> send = session.send(Flux.concat(Mono.just(initMessage), out.asFlux()).map(session::textMessage));
                 return Mono.when(send.onErrorComplete(), receive.doFinally(signal -> out.emitComplete(serialize())))
                         .then(Mono.defer(() -> closeCode.get() != null ? Mono.empty()
                                 : session.closeStatus().doOnNext(s -> closeCode.compareAndSet(null, s.getCode()))
