@@ -35,7 +35,9 @@ public final class TestOneUiHubApplication {
                 "spring.r2dbc.username", "postgres",
                 "spring.r2dbc.password", "postgres",
                 "spring.security.oauth2.resourceserver.jwt.issuer-uri", LocalIssuer.issuerUri(),
-                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri", LocalIssuer.jwkSetUri())
+                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri", LocalIssuer.jwkSetUri(),
+                // the printed tokens carry this audience: bound to the hub, as production should be
+                "hub.security.audience", LocalIssuer.AUDIENCE)
                 .forEach(System::setProperty);
         String upstream = System.getenv("LITELLM_BASE_URL");
         String litellm;
