@@ -204,8 +204,9 @@ public class SyncEventBus implements SmartLifecycle {
         Flux<Optional<SyncEvent>> listened = connection.createStatement("LISTEN " + CHANNEL).execute()
                 .flatMap(PostgresqlResult::getRowsUpdated)
                 .then(Mono.fromRunnable(() -> ready.tryEmitEmpty()))
+                // a catch-up that fails fails the connection too: the next LISTEN tries it again
                 .thenMany(Flux.defer(() -> Flux.concat(Mono.just(Optional.<SyncEvent>empty()),
-                        catchUp(listenedBefore.getAndSet(true)), health)));
+                        Flux.merge(catchUp(listenedBefore.getAndSet(true)), health))));
         return Flux.merge(notifications, listened);
     }
 
