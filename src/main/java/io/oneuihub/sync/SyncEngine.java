@@ -26,6 +26,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -98,7 +99,7 @@ public class SyncEngine implements SmartLifecycle {
         return runs.abandonExpired(kind, properties.lease())
                 .concatMap(run -> {
                     log.warn("Sync run {} ({}) on {} stopped sending heartbeats: ABANDONED", run.id(), kind, run.instanceId());
-                    return bus.publish(abandonedEvent(run));
+                    return bus.publishTerminal(abandonedEvent(run));
                 })
                 .then();
     }
@@ -118,20 +119,40 @@ public class SyncEngine implements SmartLifecycle {
     }
 
     private Mono<Void> execute(RunContext ctx) {
-        Duration beat = properties.heartbeat();
-        Mono<Void> leaseLost = Flux.interval(beat, beat)
-                .concatMap(tick -> ctx.run.id() == null ? Mono.just(true) : runs.heartbeat(ctx.run.id()))
-                .filter(alive -> !alive)
-                .next()
-                .then();
         Mono<Outcome> work = ctx.event(SyncPhase.STARTED, null, null,
                         (ctx.run.dryRun() ? "Dry run" : "Sync") + " started by " + ctx.run.trigger())
                 .then(ctx.run.kind() == SyncKind.MODELS ? syncModels(ctx) : syncBudgets(ctx));
         return work
-                .takeUntilOther(leaseLost)
+                .takeUntilOther(leaseLost(ctx))
                 .switchIfEmpty(Mono.error(() -> new AbandonedException("run " + ctx.run.id() + " lost its lease")))
-                .flatMap(outcome -> bus.publish(outcome.completed()))
-                .onErrorResume(e -> fail(ctx, e));
+                .map(Outcome::completed)
+                .onErrorResume(e -> fail(ctx, e))
+                .flatMap(bus::publishTerminal);
+    }
+
+    /**
+     * Heartbeats; emits once someone else ended the run (ABANDONED, or the row is gone). A tick that comes while
+     * a heartbeat is still waiting (a slow database, a row lock) is dropped: the next one renews the lease. A
+     * heartbeat that waited for the apply transaction's row lock finds the run SUCCEEDED: that is our own end,
+     * so the heartbeat just stops and the run's COMPLETED event goes out as usual. A failing heartbeat is
+     * logged and retried on the next tick; only the lease decides whether the run is lost.
+     */
+    private Mono<Boolean> leaseLost(RunContext ctx) {
+        Duration beat = properties.heartbeat();
+        return Flux.interval(beat, beat)
+                .onBackpressureDrop()
+                .concatMap(tick -> runs.heartbeat(ctx.run.id())
+                        .flatMap(alive -> alive ? Mono.just(SyncStatus.RUNNING)
+                                : runs.status(ctx.run.id()).defaultIfEmpty(SyncStatus.ABANDONED))
+                        .onErrorResume(e -> {
+                            log.warn("Heartbeat of sync run {} failed: {}", ctx.run.id(), e.toString());
+                            return Mono.empty();
+                        }), 0)
+                .takeUntil(status -> status != SyncStatus.RUNNING)
+                .filter(status -> status == SyncStatus.ABANDONED)
+                .next()
+                .map(status -> true)
+                .switchIfEmpty(Mono.never());
     }
 
     // ------------------------------------------------------------------ models
@@ -185,16 +206,44 @@ public class SyncEngine implements SmartLifecycle {
 
     // ------------------------------------------------------------------ failure
 
-    private Mono<Void> fail(RunContext ctx, Throwable e) {
+    /** Records the failure and answers the FAILED event to publish; empty when the run is not ours to end. */
+    private Mono<SyncEvent> fail(RunContext ctx, Throwable e) {
         if (e instanceof AbandonedException) {
-            log.warn("Sync run {} was abandoned while working; its writes were rolled back", ctx.run.id());
-            return Mono.empty();
+            return storedEnd(ctx);
         }
         SyncError error = errorOf(ctx.run, e);
         SyncEvent failed = ctx.next(SyncPhase.FAILED, null, null, SyncCounts.ZERO, error.message(), error);
         return runs.finish(ctx.run.id(), SyncStatus.FAILED, SyncCounts.ZERO, null, 0, 0, error, failed)
-                .then(bus.publish(failed))
-                .onErrorResume(AbandonedException.class, ignored -> Mono.empty());
+                .retryWhen(Retry.backoff(3, Duration.ofMillis(100)).filter(SyncEventBus::isTransient)
+                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
+                .thenReturn(failed)
+                .onErrorResume(AbandonedException.class, ignored -> storedEnd(ctx))
+                .onErrorResume(recordError -> {
+                    // the run stays RUNNING without heartbeats: the lease sweeper ends it ABANDONED and says so
+                    log.error("Could not record the failure of sync run {}", ctx.run.id(), recordError);
+                    return Mono.empty();
+                });
+    }
+
+    /**
+     * The run turned out not to be RUNNING any more. If it holds our own end (a lease check or a retried write
+     * that raced our commit), that end stands and its event goes out; if it was ABANDONED, the writes were rolled
+     * back and whoever abandoned it tells the subscribers.
+     */
+    private Mono<SyncEvent> storedEnd(RunContext ctx) {
+        return runs.findById(ctx.run.id())
+                .flatMap(stored -> {
+                    if (stored.status() == SyncStatus.SUCCEEDED || stored.status() == SyncStatus.FAILED) {
+                        log.info("Sync run {} found its own {} end stored; it stands", ctx.run.id(), stored.status());
+                        return Mono.just(stored.latestEvent());
+                    }
+                    log.warn("Sync run {} was abandoned while working; its writes were rolled back", ctx.run.id());
+                    return Mono.<SyncEvent>empty();
+                })
+                .onErrorResume(readError -> {
+                    log.error("Sync run {} lost its lease and its stored state could not be read", ctx.run.id(), readError);
+                    return Mono.empty();
+                });
     }
 
     private SyncError errorOf(SyncRun run, Throwable e) {
@@ -269,14 +318,17 @@ public class SyncEngine implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        Duration lease = properties.lease();
-        background.add(Flux.interval(lease, lease)
+        Duration sweepEvery = properties.sweepInterval();
+        // a tick that comes while a sweep still waits for the database is dropped, never overflowed (that ended
+        // the sweeper for good)
+        background.add(Flux.interval(sweepEvery, sweepEvery)
+                .onBackpressureDrop()
                 .concatMap(tick -> sweep(SyncKind.MODELS).then(sweep(SyncKind.BUDGETS))
                         .onErrorResume(e -> {
                             log.warn("Sweeping abandoned sync runs failed: {}", e.toString());
                             return Mono.empty();
-                        }))
-                .subscribe());
+                        }), 0)
+                .subscribe(null, e -> log.error("The sweeper of abandoned sync runs stopped", e)));
         Duration interval = properties.scheduleInterval();
         if (interval != null) {
             log.info("Syncing models and budgets from LiteLLM every {}", interval);
@@ -309,7 +361,7 @@ public class SyncEngine implements SmartLifecycle {
         background.dispose();
         active.values().forEach(Disposable::dispose);
         runs.abandonOwn(properties.instanceId())
-                .concatMap(run -> bus.publish(abandonedEvent(run)))
+                .concatMap(run -> bus.publishTerminal(abandonedEvent(run)))
                 .then()
                 .timeout(Duration.ofSeconds(5))
                 .doOnError(e -> log.warn("Could not mark this instance's running syncs ABANDONED on shutdown: {}", e.toString()))

@@ -2,6 +2,7 @@ package io.oneuihub.sync;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.oneuihub.db.Binds;
@@ -90,7 +91,20 @@ public class SyncRunRepository {
                 .all();
     }
 
-    /** Answers false when the run is no longer RUNNING (someone marked it ABANDONED). */
+    /**
+     * Running runs and runs that finished within the window (of one kind, or all when kind is null), oldest
+     * first: whose latest events a subscriber that just joined, or a listener that just re-LISTENed, may miss.
+     */
+    public Flux<SyncRun> runningOrFinishedWithin(SyncKind kind, Duration window) {
+        return db.sql("SELECT * FROM sync_run WHERE (status = 'RUNNING' OR finished_at > now() - make_interval(secs => :secs))"
+                        + (kind == null ? "" : " AND kind = :kind") + " ORDER BY started_at, id")
+                .bindValues(kind == null ? Map.of("secs", window.toMillis() / 1000.0)
+                        : Map.of("secs", window.toMillis() / 1000.0, "kind", kind.name()))
+                .map(this::map)
+                .all();
+    }
+
+    /** Answers false when the run is no longer RUNNING (someone marked it ABANDONED, or it finished). */
     public Mono<Boolean> heartbeat(UUID id) {
         return db.sql("UPDATE sync_run SET heartbeat_at = now() WHERE id = :id AND status = 'RUNNING'")
                 .bind("id", id).fetch().rowsUpdated().map(n -> n > 0);
@@ -123,6 +137,12 @@ public class SyncRunRepository {
                 .fetch().rowsUpdated()
                 .flatMap(n -> n == 1 ? Mono.<Void>empty()
                         : Mono.error(new AbandonedException("run " + id + " is no longer RUNNING (abandoned)")));
+    }
+
+    /** The run's stored status, read in a statement of its own (so after any transaction that just committed). */
+    public Mono<SyncStatus> status(UUID id) {
+        return db.sql("SELECT status FROM sync_run WHERE id = :id").bind("id", id)
+                .map(row -> SyncStatus.valueOf(Rows.text(row, "status"))).one();
     }
 
     public Mono<SyncRun> findById(UUID id) {

@@ -1,8 +1,7 @@
 package io.oneuihub.sync;
 
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -12,7 +11,8 @@ import io.oneuihub.graphql.InvalidInputException;
 import io.oneuihub.graphql.PageArguments;
 import io.oneuihub.graphql.PagingLimits;
 import io.oneuihub.graphql.UserError;
-import org.springframework.r2dbc.core.DatabaseClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.stereotype.Service;
@@ -27,19 +27,21 @@ public class SyncService {
 
     /** Events that may arrive between subscribing to the live stream and reading the latest state. */
     private static final int GAP_HISTORY = 256;
+    private static final Logger log = LoggerFactory.getLogger(SyncService.class);
 
     private final SyncEngine engine;
     private final SyncRunRepository runs;
     private final SyncEventBus bus;
     private final PagingLimits limits;
-    private final DatabaseClient db;
+    private final SyncProperties properties;
 
-    public SyncService(SyncEngine engine, SyncRunRepository runs, SyncEventBus bus, PagingLimits limits, DatabaseClient db) {
+    public SyncService(SyncEngine engine, SyncRunRepository runs, SyncEventBus bus, PagingLimits limits,
+            SyncProperties properties) {
         this.engine = engine;
         this.runs = runs;
         this.bus = bus;
         this.limits = limits;
-        this.db = db;
+        this.properties = properties;
     }
 
     public Mono<SyncPayload> sync(SyncKind kind, SyncInput input) {
@@ -66,54 +68,64 @@ public class SyncService {
 
     /**
      * The run's latest state first, then its later events; completes after COMPLETED or FAILED (at once for a
-     * finished run). The live stream is joined before the latest state is read, so nothing falls in between.
+     * finished run). The live stream is joined before the latest state is read, so nothing falls in between;
+     * the run is also re-read every {@code hub.sync.progress-poll}, so the subscription ends even if every
+     * NOTIFY of the run were lost. Only events newer than the last one sent go out.
      */
     public Flux<SyncEvent> progress(String runId) {
         UUID id = Ids.parse("runId", runId);
         return runs.findById(id)
                 .switchIfEmpty(Mono.error(() -> new InvalidInputException("runId", "No sync run has this id.")))
-                .flatMapMany(run -> {
-                    if (run.status() != SyncStatus.RUNNING) {
-                        return Flux.just(run.latestEvent());
-                    }
-                    return bus.listening().thenMany(Flux.defer(() -> {
-                        AtomicReference<Disposable> connection = new AtomicReference<>();
-                        Flux<SyncEvent> live = bus.live().filter(e -> e.runId().equals(runId))
-                                .replay(GAP_HISTORY).autoConnect(0, connection::set);
-                        return runs.findById(id).flatMapMany(now -> {
-                                    SyncEvent latest = now.latestEvent();
-                                    if (latest.terminal()) {
-                                        return Flux.just(latest);
-                                    }
-                                    return Flux.just(latest).concatWith(Coalescing.latestPerRun(
-                                            live.filter(e -> e.sequence() > latest.sequence())));
-                                })
-                                .takeUntil(SyncEvent::terminal)
-                                .doFinally(signal -> dispose(connection));
-                    }));
-                });
+                .flatMapMany(run -> run.status() != SyncStatus.RUNNING
+                        ? Flux.just(run.latestEvent())
+                        : bus.listening().thenMany(Flux.defer(() -> follow(id))));
     }
 
-    /** Every run's events (optionally of one kind); running runs' latest states first. Never completes. */
+    private Flux<SyncEvent> follow(UUID id) {
+        NewerOnly sent = new NewerOnly();
+        AtomicReference<Disposable> connection = new AtomicReference<>();
+        // the id as given may differ in case (or form) from the canonical one events carry: compare UUIDs
+        Flux<SyncEvent> live = bus.live().filter(e -> id.equals(runIdOf(e)))
+                .replay(GAP_HISTORY).autoConnect(0, connection::set);
+        Duration poll = properties.progressPoll();
+        Flux<SyncEvent> polled = Flux.interval(poll, poll)
+                .onBackpressureDrop()
+                .concatMap(tick -> runs.findById(id).map(SyncRun::latestEvent)
+                        .onErrorResume(e -> {
+                            log.warn("Re-reading sync run {} for a progress subscriber failed: {}", id, e.toString());
+                            return Mono.empty();
+                        }), 0);
+        return runs.findById(id).map(SyncRun::latestEvent)
+                .flatMapMany(latest -> Flux.just(latest).filter(sent::admit)
+                        .concatWith(Coalescing.latestPerRun(Flux.merge(live, polled).filter(sent::admit))))
+                .takeUntil(SyncEvent::terminal)
+                .doFinally(signal -> dispose(connection));
+    }
+
+    /**
+     * Every run's events (optionally of one kind); first the latest states of running runs and of runs that
+     * finished within {@code hub.sync.replay-window} (so a subscriber that joins just after a fast run ended
+     * still sees its end). Never completes.
+     */
     public Flux<SyncEvent> events(SyncKind kind) {
         return bus.listening().thenMany(Flux.defer(() -> {
+            NewerOnly sent = new NewerOnly();
             AtomicReference<Disposable> connection = new AtomicReference<>();
             Flux<SyncEvent> live = bus.live().filter(e -> kind == null || e.kind() == kind)
                     .replay(GAP_HISTORY).autoConnect(0, connection::set);
-            return runningRuns(kind).collectList().flatMapMany(running -> {
-                Map<String, Integer> seen = new HashMap<>();
-                running.forEach(run -> seen.put(run.id().toString(), run.latestEvent().sequence()));
-                return Flux.fromIterable(running).map(SyncRun::latestEvent)
-                        .concatWith(Coalescing.latestPerRun(live.filter(e -> e.sequence() > seen.getOrDefault(e.runId(), 0))));
-            }).doFinally(signal -> dispose(connection));
+            return runs.runningOrFinishedWithin(kind, properties.replayWindow()).map(SyncRun::latestEvent).collectList()
+                    .flatMapMany(recent -> Flux.fromIterable(recent).filter(sent::admit)
+                            .concatWith(Coalescing.latestPerRun(live.filter(sent::admit))))
+                    .doFinally(signal -> dispose(connection));
         }));
     }
 
-    private Flux<SyncRun> runningRuns(SyncKind kind) {
-        return db.sql("SELECT * FROM sync_run WHERE status = 'RUNNING'" + (kind == null ? "" : " AND kind = :kind") + " ORDER BY started_at")
-                .bindValues(kind == null ? Map.of() : Map.of("kind", kind.name()))
-                .map(runs::map)
-                .all();
+    private static UUID runIdOf(SyncEvent event) {
+        try {
+            return UUID.fromString(event.runId());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void dispose(AtomicReference<Disposable> connection) {

@@ -27,8 +27,8 @@ class ScheduledSyncTest extends SyncTestSupport {
         }
         assertThat(kinds).containsExactly("BUDGETS", "MODELS");
         assertThat(count("SELECT count(*) FROM model")).isPositive();
-        assertThat(new SyncProperties("PT15M", null, null, null, null, null).scheduleInterval())
-                .isEqualTo(new SyncProperties("15m", null, null, null, null, null).scheduleInterval());
-        assertThat(new SyncProperties("", null, null, null, null, null).scheduleInterval()).isNull();
+        assertThat(SyncProperties.withInterval("PT15M").scheduleInterval())
+                .isEqualTo(SyncProperties.withInterval("15m").scheduleInterval());
+        assertThat(SyncProperties.withInterval("").scheduleInterval()).isNull();
     }
 }

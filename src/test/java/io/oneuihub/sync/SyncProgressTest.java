@@ -20,9 +20,11 @@ class SyncProgressTest extends SyncTestSupport {
         sim.generateLargeCatalog(1_500, 5); // 3 pages
         WebSocketGraphQlClient client = ws(port);
         Sinks.Many<Map<String, Object>> seen = Sinks.many().replay().all();
+        // a run that just ended is replayed to a new subscriber: once it arrives, the subscription is live
+        String marker = finishedRunJustNow("MODELS");
         Disposable subscription = events(client, "MODELS").subscribe(seen::tryEmitNext);
         try {
-            awaitSubscribed(client);
+            seen.asFlux().filter(e -> marker.equals(e.get("runId"))).next().block(DEADLINE);
             String id = startModels(false);
             List<Map<String, Object>> events = seen.asFlux()
                     .filter(e -> id.equals(e.get("runId")))
@@ -83,11 +85,5 @@ class SyncProgressTest extends SyncTestSupport {
         } finally {
             client.stop().block(Duration.ofSeconds(5));
         }
-    }
-
-    /** A query over the same connection returns once the connection (and the subscription before it) is set up. */
-    private void awaitSubscribed(WebSocketGraphQlClient client) {
-        client.document("{ syncRuns { totalCount } }").execute().block(DEADLINE);
-        sleep(200);
     }
 }

@@ -9,19 +9,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.oneuihub.GraphQlTestSupport;
 import io.oneuihub.IntegrationTest;
 import io.oneuihub.dev.LocalIssuer;
 import io.oneuihub.dev.litellm.LiteLlmSimulator;
 import org.junit.jupiter.api.BeforeEach;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
 import org.springframework.graphql.client.WebSocketGraphQlClientInterceptor;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -43,6 +55,12 @@ abstract class SyncTestSupport extends GraphQlTestSupport {
     @Autowired
     SyncRunRepository runs;
 
+    @Autowired
+    SyncProperties syncProperties;
+
+    @Autowired
+    Environment environment;
+
     @DynamicPropertySource
     static void litellm(DynamicPropertyRegistry registry) {
         registry.add("hub.litellm.base-url", sim::baseUrl);
@@ -52,6 +70,8 @@ abstract class SyncTestSupport extends GraphQlTestSupport {
         registry.add("hub.litellm.max-retries", () -> "1");
         registry.add("hub.litellm.retry-backoff", () -> "20ms");
         registry.add("hub.litellm.page-size", () -> "500");
+        // a hung LISTEN connection is replaced within seconds, not the default ten
+        registry.add("hub.sync.listener-check", () -> "2s");
     }
 
     @BeforeEach
@@ -165,19 +185,245 @@ abstract class SyncTestSupport extends GraphQlTestSupport {
                 .retrieveSubscription("syncProgress").toEntity(Map.class);
     }
 
-    /**
-     * Follows a run on a client of its own. A graphql-ws session that closes before it is acknowledged
-     * (4408, seen now and then on a loaded 2-core machine) is retried once on a new connection, as
-     * graphql-ws clients do; the retry is a late subscriber and gets the run's latest state first, so
-     * no assertion on the events is weakened.
-     */
+    /** Follows a run on a client (a graphql-ws connection) of its own, closed when the subscription ends. */
     Flux<Map<String, Object>> progress(String runId) {
         return Flux.defer(() -> {
-                    WebSocketGraphQlClient client = ws(port);
-                    return progress(client, runId).doFinally(signal -> client.stop().subscribe());
-                })
-                .retryWhen(reactor.util.retry.Retry.max(1)
-                        .filter(org.springframework.graphql.client.GraphQlTransportException.class::isInstance));
+            WebSocketGraphQlClient client = ws(port);
+            return progress(client, runId).doFinally(signal -> client.stop().subscribe());
+        });
+    }
+
+    /** Every event of a kind on a client of its own, closed when the subscription ends. */
+    Flux<Map<String, Object>> events(String kind) {
+        return Flux.defer(() -> {
+            WebSocketGraphQlClient client = ws(port);
+            return events(client, kind).doFinally(signal -> client.stop().subscribe());
+        });
+    }
+
+    /** A subscription recorded in the background, to look at while the test goes on. */
+    static final class Recording implements AutoCloseable {
+
+        final List<Map<String, Object>> events = new CopyOnWriteArrayList<>();
+        private final Disposable subscription;
+        private volatile Throwable error;
+        private volatile boolean completed;
+
+        Recording(Flux<Map<String, Object>> source) {
+            subscription = source.subscribe(events::add, e -> error = e, () -> completed = true);
+        }
+
+        /** The first event (of the run, when runId is not null) that matches, waiting up to timeout for it. */
+        Map<String, Object> await(String runId, Predicate<Map<String, Object>> matches, Duration timeout, String what) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                for (Map<String, Object> event : events) {
+                    if ((runId == null || runId.equals(event.get("runId"))) && matches.test(event)) {
+                        return event;
+                    }
+                }
+                assertThat(error).as("subscription failed while waiting for %s", what).isNull();
+                assertThat(System.nanoTime()).as("waiting for %s; got %s (completed: %s)", what, events, completed)
+                        .isLessThan(deadline);
+                sleep(20);
+            }
+        }
+
+        Map<String, Object> awaitPhase(String runId, String phase, Duration timeout) {
+            return await(runId, e -> phase.equals(e.get("phase")), timeout, phase + " of run " + runId);
+        }
+
+        List<Map<String, Object>> of(String runId) {
+            return events.stream().filter(e -> runId.equals(e.get("runId"))).toList();
+        }
+
+        boolean completed() {
+            return completed;
+        }
+
+        @Override
+        public void close() {
+            subscription.dispose();
+        }
+    }
+
+    /** Inserts a run that finished just now, as a marker a new syncEvents subscriber gets first. */
+    String finishedRunJustNow(String kind) {
+        return one("INSERT INTO sync_run (kind, status, trigger, started_at, finished_at) VALUES ('" + kind
+                + "', 'SUCCEEDED', 'marker', now(), now()) RETURNING id::text");
+    }
+
+    // ------------------------------------------------------------------ the database behind the application
+
+    /** A plain JDBC connection of the test's own to the application's database (for locks held across calls). */
+    Connection jdbc() {
+        try {
+            return DriverManager.getConnection("jdbc:" + environment.getProperty("spring.r2dbc.url").replaceFirst("^r2dbc:", ""),
+                    environment.getProperty("spring.r2dbc.username"), environment.getProperty("spring.r2dbc.password"));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void execute(Connection connection, String sql) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** The backends of this instance's LISTEN connections, found by the application name it sets. */
+    List<Integer> listenerPids() {
+        return db.sql("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = :name")
+                .bind("name", SyncEventBus.applicationName(syncProperties.instanceId()))
+                .map(row -> row.get("pid", Integer.class)).all().collectList().block();
+    }
+
+    /** The backend of this instance's one LISTEN connection (waiting for it, after a reconnect). */
+    int listenerPid() {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            List<Integer> pids = listenerPids();
+            assertThat(pids).as("listener backends").hasSizeLessThanOrEqualTo(1);
+            if (pids.size() == 1) {
+                return pids.get(0);
+            }
+            assertThat(System.nanoTime()).as("a listener backend").isLessThan(deadline);
+            sleep(20);
+        }
+    }
+
+    /**
+     * Waits until the instance LISTENs on a backend other than the given one (which may linger, frozen), and
+     * answers it.
+     */
+    int awaitListenerOtherThan(int pid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<Integer> others = listenerPids().stream().filter(p -> p != pid).toList();
+            if (!others.isEmpty()) {
+                return others.get(0);
+            }
+            assertThat(System.nanoTime()).as("a new listener backend (the old one was %s)", pid).isLessThan(deadline);
+            sleep(20);
+        }
+    }
+
+    /** Waits until a backend of this database whose query starts with the prefix waits on a lock of one of the types. */
+    void awaitWaiting(String queryPrefix, String... waitEvents) {
+        String events = String.join("', '", waitEvents);
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                + " AND wait_event IN ('" + events + "') AND query LIKE '" + queryPrefix.replace("'", "''") + "%'") == 0) {
+            assertThat(System.nanoTime()).as("a statement %s... waiting on a lock (%s)", queryPrefix, events).isLessThan(deadline);
+            sleep(10);
+        }
+    }
+
+    /** Waits until a statement that starts with the prefix waits for a row another transaction locked. */
+    void awaitWaitingForRow(String queryPrefix) {
+        awaitWaiting(queryPrefix, "transactionid", "tuple");
+    }
+
+    /** What the application logs under a logger (and its children), while open. */
+    static final class Logs extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+
+        private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
+        private final ch.qos.logback.classic.Logger logger;
+
+        Logs(Class<?> type) {
+            logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(type);
+            start();
+            logger.addAppender(this);
+        }
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            events.add(event);
+        }
+
+        List<String> at(Level level) {
+            return events.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+        }
+
+        List<String> all() {
+            return events.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(this);
+            stop();
+        }
+    }
+
+    /** SIGSTOP: the backend stays connected but answers nothing, as one behind a dead network path would. */
+    static void freeze(int pid) {
+        signal("-STOP", pid);
+    }
+
+    static void thaw(int pid) {
+        signal("-CONT", pid);
+    }
+
+    private static void signal(String signal, int pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Integer.toString(pid)).redirectErrorStream(true).start();
+            assertThat(kill.waitFor()).as("kill %s %s", signal, pid).isZero();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Holds every commit that ends a run (status SUCCEEDED or FAILED) of this database at the commit itself, with
+     * the sync_run row locked, until the gate opens: a deferred constraint trigger waits for an advisory lock the
+     * gate holds on a connection of its own.
+     */
+    final class CommitGate implements AutoCloseable {
+
+        private static final long KEY = 80_4242;
+        private final Connection holder = jdbc();
+        private boolean open;
+
+        CommitGate() {
+            execute(holder, "SELECT pg_advisory_lock(" + KEY + ")");
+            db.sql("""
+                    CREATE OR REPLACE FUNCTION test_commit_gate() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN PERFORM pg_advisory_xact_lock_shared(%d); RETURN NULL; END $$""".formatted(KEY)).then().block();
+            db.sql("""
+                    CREATE CONSTRAINT TRIGGER test_commit_gate AFTER UPDATE ON sync_run DEFERRABLE INITIALLY DEFERRED
+                    FOR EACH ROW WHEN (NEW.status IN ('SUCCEEDED', 'FAILED') AND OLD.status = 'RUNNING')
+                    EXECUTE FUNCTION test_commit_gate()""").then().block();
+        }
+
+        /** Waits until a run's end is held at its commit. */
+        void awaitHeld() {
+            awaitWaiting("", "advisory");
+        }
+
+        void open() {
+            if (!open) {
+                open = true;
+                execute(holder, "SELECT pg_advisory_unlock(" + KEY + ")");
+            }
+        }
+
+        @Override
+        public void close() {
+            open();
+            try {
+                holder.close();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            db.sql("DROP TRIGGER IF EXISTS test_commit_gate ON sync_run").then().block();
+            db.sql("DROP FUNCTION IF EXISTS test_commit_gate()").then().block();
+        }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -16,10 +16,8 @@ import io.oneuihub.dev.LocalIssuer;
 import io.oneuihub.dev.litellm.Fault;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.Environment;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -30,9 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TwoInstanceSyncTest extends SyncTestSupport {
 
     private static ConfigurableApplicationContext second;
-
-    @Autowired
-    Environment environment;
 
     @AfterAll
     static void stopSecond() {
