@@ -43,6 +43,11 @@ public class LiteLlmException extends RuntimeException {
         this(category, status, operation, upstreamMessage, false, null);
     }
 
+    /** A call the hub gave up waiting for: LiteLLM may still apply a write it was sent. */
+    public static LiteLlmException timeout(String operation, String message) {
+        return new LiteLlmException(Category.TIMEOUT, 0, operation, message);
+    }
+
     public Category category() {
         return category;
     }
