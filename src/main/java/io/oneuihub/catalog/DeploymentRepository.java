@@ -32,7 +32,7 @@ public class DeploymentRepository {
 
     /** One statement for any number of models: the batch behind Model.deployments. */
     Flux<Deployment> findByModelIds(Collection<UUID> modelIds) {
-        return db.sql("SELECT d.* FROM deployment d WHERE d.model_id = ANY(:ids) ORDER BY d.external_id")
+        return db.sql("SELECT d.* FROM deployment d WHERE d.model_id = ANY(:ids) AND d.deleted_at IS NULL ORDER BY d.external_id")
                 .bind("ids", modelIds.toArray(UUID[]::new))
                 .map(this::map)
                 .all();
