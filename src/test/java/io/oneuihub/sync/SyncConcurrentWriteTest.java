@@ -139,6 +139,49 @@ class SyncConcurrentWriteTest extends SyncTestSupport {
         assertThat(raced.rowsWritten()).as("the model and deployment rows were left out").isZero();
     }
 
+    /**
+     * addDeployment: LiteLLM accepted before the run read it, so the run plans to insert the deployment; the
+     * mutation's local rows commit while the run's statements wait for them. The run neither fails on the
+     * duplicate external id nor overwrites the re-derived model: both are skipped.
+     */
+    @Test
+    void aDeploymentInsertedByAnAdminWhileTheSyncInsertsItToo() {
+        twoPageCatalog();
+        sim.addDbDeployment("grown", Map.of("model", "openai/gpt-4o-mini"), Map.of());
+        syncModels();
+        String added = sim.addDbDeployment("grown", Map.of("model", "azure/gpt-4o-mini"), Map.of("max_input_tokens", 5_000_000));
+
+        Hold[] hold = new Hold[1];
+        String run = startModelsHeldOnPageTwo(hold);
+        Connection admin = Mono.from(connections.create()).block();
+        try {
+            Mono.from(admin.beginTransaction()).block();
+            execute(admin, "UPDATE model SET max_input_tokens = 5000000, local_write_at = now() WHERE name = 'grown'");
+            execute(admin, "INSERT INTO deployment (model_id, external_id, litellm_model, provider, max_input_tokens, local_write_at) "
+                    + "VALUES ((SELECT id FROM model WHERE name = 'grown'), '" + added + "', 'azure/gpt-4o-mini', 'azure', 5000000, now())");
+            int pid = Flux.from(admin.createStatement("SELECT pg_backend_pid() AS pid").execute())
+                    .flatMap(result -> result.map((row, meta) -> row.get("pid", Integer.class))).blockLast();
+            hold[0].release();
+            awaitBlockedBy(pid);
+            Mono.from(admin.commitTransaction()).block();
+        } finally {
+            Mono.from(admin.close()).block();
+        }
+        SyncRun raced = await(run);
+        assertThat(raced.status()).as("run error: %s", raced.error()).isEqualTo(SyncStatus.SUCCEEDED);
+        assertThat(raced.counts().skipped()).as("changes: %s", raced.changes()).isEqualTo(2);
+        assertThat(raced.counts().created()).isZero();
+        assertThat(count("SELECT max_input_tokens FROM model WHERE name = 'grown'")).isEqualTo(5_000_000);
+        assertThat(raced.changes()).filteredOn(c -> c.action() == SyncChange.Action.SKIPPED)
+                .extracting(SyncChange::key).containsExactlyInAnyOrder("grown", added);
+        assertThat(count("SELECT count(*) FROM deployment WHERE external_id = '" + added + "' AND local_write_at IS NOT NULL")).isEqualTo(1);
+
+        SyncRun next = syncModels();
+        assertThat(next.counts().skipped()).isZero();
+        assertThat(next.counts().created()).isZero();
+        assertThat(one("SELECT status FROM deployment WHERE external_id = '" + added + "'")).isEqualTo("ACTIVE");
+    }
+
     @Test
     void aModelCreatedWhileTheSyncFetchedIsNotMarkedStale() {
         twoPageCatalog();
