@@ -61,6 +61,12 @@ public record BudgetRow(
                 rpmLimit, maxParallelRequests, modelBudgets, status);
     }
 
+    /** The LiteLLM-owned part of a stored budget. */
+    public static BudgetRow of(Budget b) {
+        return new BudgetRow(b.id(), b.scope(), b.externalId(), b.name(), b.maxBudget(), b.softBudget(), b.spend(), b.duration(),
+                b.resetAt(), b.tpmLimit(), b.rpmLimit(), b.maxParallelRequests(), b.modelBudgets(), b.status());
+    }
+
     /** A LiteLLM budget row no customer uses (or used by several): its limits, no spend of its own. */
     public static BudgetRow shared(UUID id, LiteLlmBudget b) {
         return limits(id, BudgetScope.SHARED, b.id(), b.id(), BigDecimal.ZERO, b);

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import io.oneuihub.catalog.RecordStatus;
 import io.oneuihub.db.Recordset;
 import io.oneuihub.db.Rows;
 import io.oneuihub.db.WriteOrigin;
@@ -17,7 +16,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -33,9 +31,6 @@ public class BudgetWriter {
             id uuid, scope text, "externalId" text, name text, "maxBudget" numeric, "softBudget" numeric, spend numeric,
             duration text, "resetAt" timestamptz, "tpmLimit" bigint, "rpmLimit" bigint, "maxParallelRequests" integer,
             "modelBudgets" jsonb, status text""");
-
-    private static final TypeReference<List<ModelBudget>> MODEL_BUDGETS = new TypeReference<>() {
-    };
 
     /** A stored, live budget. */
     public record Stored(BudgetRow row, OffsetDateTime localWriteAt, OffsetDateTime updatedAt) {
@@ -141,45 +136,17 @@ public class BudgetWriter {
     // ------------------------------------------------------------------ plumbing
 
     private Mono<Written> write(List<BudgetRow> rows, WriteOrigin origin, String sql) {
-        if (rows.isEmpty()) {
-            return Mono.just(Written.NONE);
-        }
-        return origin.statement(db, sql)
-                .bind("rows", ROWS.document(json, rows))
-                .map(row -> Rows.uuid(row, "id"))
-                .all()
-                .collect(HashSet<UUID>::new, Set::add)
-                .map(Written::ids);
+        return rows.isEmpty() ? Mono.just(Written.NONE)
+                : Written.returningIds(origin.statement(db, sql).bind("rows", ROWS.document(json, rows)));
     }
 
     private Mono<Written> byIds(Collection<UUID> ids, WriteOrigin origin, String sql) {
-        if (ids.isEmpty()) {
-            return Mono.just(Written.NONE);
-        }
-        return origin.statement(db, sql)
-                .bind("ids", ids.toArray(UUID[]::new))
-                .map(row -> Rows.uuid(row, "id"))
-                .all()
-                .collect(HashSet<UUID>::new, Set::add)
-                .map(Written::ids);
+        return ids.isEmpty() ? Mono.just(Written.NONE)
+                : Written.returningIds(origin.statement(db, sql).bind("ids", ids.toArray(UUID[]::new)));
     }
 
     private Stored stored(Readable row) {
-        BudgetRow budget = new BudgetRow(
-                Rows.uuid(row, "id"),
-                BudgetScope.valueOf(Rows.text(row, "scope")),
-                Rows.text(row, "external_id"),
-                Rows.text(row, "name"),
-                Rows.decimal(row, "max_budget"),
-                Rows.decimal(row, "soft_budget"),
-                Rows.decimal(row, "spend"),
-                Rows.text(row, "duration"),
-                Rows.time(row, "reset_at"),
-                Rows.bigint(row, "tpm_limit"),
-                Rows.bigint(row, "rpm_limit"),
-                Rows.integer(row, "max_parallel_requests"),
-                json.readValue(Rows.json(row, "model_budgets"), MODEL_BUDGETS),
-                RecordStatus.valueOf(Rows.text(row, "status")));
-        return new Stored(budget, Rows.time(row, "local_write_at"), Rows.time(row, "updated_at"));
+        Budget budget = BudgetRepository.map(row, json);
+        return new Stored(BudgetRow.of(budget), Rows.time(row, "local_write_at"), budget.updatedAt());
     }
 }

@@ -45,6 +45,14 @@ public record DeploymentRow(
                 : capabilities.stream().distinct().sorted(Comparator.comparing(Enum::name)).toList();
     }
 
+    /** The LiteLLM-owned part of a stored deployment. */
+    public static DeploymentRow of(Deployment d) {
+        return new DeploymentRow(d.id(), d.externalId(), d.modelId(), d.litellmModel(), d.provider(), d.mode(),
+                d.pricing().inputCostPerToken(), d.pricing().outputCostPerToken(), d.limits().maxTokens(),
+                d.limits().maxInputTokens(), d.limits().maxOutputTokens(), d.limits().rpm(), d.limits().tpm(),
+                d.capabilities(), d.editable(), d.params(), d.status());
+    }
+
     /**
      * What the hub stores for a deployment LiteLLM reports (from a sync's read or a mutation's re-read through
      * /model/info): the one mapping both use, so that neither makes the other see a change.

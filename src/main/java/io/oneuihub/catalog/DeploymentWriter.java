@@ -4,7 +4,6 @@ import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -17,7 +16,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,9 +32,6 @@ public class DeploymentWriter {
             "inputCostPerToken" numeric, "outputCostPerToken" numeric, "maxTokens" integer, "maxInputTokens" integer,
             "maxOutputTokens" integer, rpm bigint, tpm bigint, capabilities text[], editable boolean, params jsonb,
             status text""");
-
-    private static final TypeReference<Map<String, Object>> PARAMS = new TypeReference<>() {
-    };
 
     private static final String LIVE_MODEL = "EXISTS (SELECT 1 FROM model pm WHERE pm.id = r.\"modelId\" AND pm.deleted_at IS NULL)";
 
@@ -136,49 +131,17 @@ public class DeploymentWriter {
     // ------------------------------------------------------------------ plumbing
 
     private Mono<Written> write(List<DeploymentRow> rows, WriteOrigin origin, String sql) {
-        if (rows.isEmpty()) {
-            return Mono.just(Written.NONE);
-        }
-        return origin.statement(db, sql)
-                .bind("rows", ROWS.document(json, rows))
-                .map(row -> Rows.uuid(row, "id"))
-                .all()
-                .collect(HashSet<UUID>::new, Set::add)
-                .map(Written::ids);
+        return rows.isEmpty() ? Mono.just(Written.NONE)
+                : Written.returningIds(origin.statement(db, sql).bind("rows", ROWS.document(json, rows)));
     }
 
     private Mono<Written> byIds(Collection<UUID> ids, WriteOrigin origin, String sql) {
-        if (ids.isEmpty()) {
-            return Mono.just(Written.NONE);
-        }
-        return origin.statement(db, sql)
-                .bind("ids", ids.toArray(UUID[]::new))
-                .map(row -> Rows.uuid(row, "id"))
-                .all()
-                .collect(HashSet<UUID>::new, Set::add)
-                .map(Written::ids);
+        return ids.isEmpty() ? Mono.just(Written.NONE)
+                : Written.returningIds(origin.statement(db, sql).bind("ids", ids.toArray(UUID[]::new)));
     }
 
     private Stored stored(Readable row) {
-        String params = Rows.json(row, "params");
-        DeploymentRow deployment = new DeploymentRow(
-                Rows.uuid(row, "id"),
-                Rows.text(row, "external_id"),
-                Rows.uuid(row, "model_id"),
-                Rows.text(row, "litellm_model"),
-                Rows.text(row, "provider"),
-                Rows.text(row, "mode"),
-                Rows.decimal(row, "input_cost_per_token"),
-                Rows.decimal(row, "output_cost_per_token"),
-                Rows.integer(row, "max_tokens"),
-                Rows.integer(row, "max_input_tokens"),
-                Rows.integer(row, "max_output_tokens"),
-                Rows.bigint(row, "rpm"),
-                Rows.bigint(row, "tpm"),
-                CatalogRows.capabilities(row),
-                Rows.bool(row, "editable"),
-                params == null ? null : json.readValue(params, PARAMS),
-                RecordStatus.valueOf(Rows.text(row, "status")));
-        return new Stored(deployment, Rows.time(row, "local_write_at"), Rows.time(row, "updated_at"));
+        Deployment deployment = DeploymentRepository.map(row, json);
+        return new Stored(DeploymentRow.of(deployment), Rows.time(row, "local_write_at"), deployment.updatedAt());
     }
 }

@@ -43,6 +43,13 @@ public record ModelRow(
         externalId = externalId == null || externalId.isEmpty() ? null : externalId;
     }
 
+    /** The LiteLLM-owned part of a stored model. */
+    public static ModelRow of(Model m) {
+        return new ModelRow(m.id(), m.name(), m.companyId(), m.mode(), m.pricing().inputCostPerToken(),
+                m.pricing().outputCostPerToken(), m.limits().maxTokens(), m.limits().maxInputTokens(), m.limits().maxOutputTokens(),
+                m.limits().rpm(), m.limits().tpm(), m.capabilities(), m.externalId(), m.status());
+    }
+
     public ModelRow withId(UUID newId) {
         return new ModelRow(newId, name, companyId, mode, inputCostPerToken, outputCostPerToken, maxTokens, maxInputTokens,
                 maxOutputTokens, rpm, tpm, capabilities, externalId, status);

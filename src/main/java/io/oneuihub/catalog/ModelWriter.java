@@ -158,45 +158,17 @@ public class ModelWriter {
     // ------------------------------------------------------------------ plumbing
 
     private Mono<Written> write(List<ModelRow> rows, WriteOrigin origin, String sql) {
-        if (rows.isEmpty()) {
-            return Mono.just(Written.NONE);
-        }
-        return origin.statement(db, sql)
-                .bind("rows", ROWS.document(json, rows))
-                .map(row -> Rows.uuid(row, "id"))
-                .all()
-                .collect(HashSet<UUID>::new, Set::add)
-                .map(Written::ids);
+        return rows.isEmpty() ? Mono.just(Written.NONE)
+                : Written.returningIds(origin.statement(db, sql).bind("rows", ROWS.document(json, rows)));
     }
 
     private Mono<Written> byIds(Collection<UUID> ids, WriteOrigin origin, String sql) {
-        if (ids.isEmpty()) {
-            return Mono.just(Written.NONE);
-        }
-        return origin.statement(db, sql)
-                .bind("ids", ids.toArray(UUID[]::new))
-                .map(row -> Rows.uuid(row, "id"))
-                .all()
-                .collect(HashSet<UUID>::new, Set::add)
-                .map(Written::ids);
+        return ids.isEmpty() ? Mono.just(Written.NONE)
+                : Written.returningIds(origin.statement(db, sql).bind("ids", ids.toArray(UUID[]::new)));
     }
 
     static Stored stored(Readable row) {
-        ModelRow model = new ModelRow(
-                Rows.uuid(row, "id"),
-                Rows.text(row, "name"),
-                Rows.uuid(row, "company_id"),
-                Rows.text(row, "mode"),
-                Rows.decimal(row, "input_cost_per_token"),
-                Rows.decimal(row, "output_cost_per_token"),
-                Rows.integer(row, "max_tokens"),
-                Rows.integer(row, "max_input_tokens"),
-                Rows.integer(row, "max_output_tokens"),
-                Rows.bigint(row, "rpm"),
-                Rows.bigint(row, "tpm"),
-                CatalogRows.capabilities(row),
-                Rows.text(row, "external_id"),
-                RecordStatus.valueOf(Rows.text(row, "status")));
-        return new Stored(model, Rows.bool(row, "company_manual"), Rows.time(row, "local_write_at"), Rows.time(row, "updated_at"));
+        Model model = ModelRepository.map(row);
+        return new Stored(ModelRow.of(model), model.companyManual(), Rows.time(row, "local_write_at"), model.updatedAt());
     }
 }

@@ -1,7 +1,5 @@
 package io.oneuihub.db;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -37,13 +35,11 @@ public final class Recordset<R extends Record> {
     private final Class<R> type;
     private final String columns;
     private final List<String> names;
-    private final List<Method> accessors;
 
-    private Recordset(Class<R> type, String columns, List<String> names, List<Method> accessors) {
+    private Recordset(Class<R> type, String columns) {
         this.type = type;
         this.columns = columns;
-        this.names = names;
-        this.accessors = accessors;
+        this.names = RecordValues.names(type);
     }
 
     /**
@@ -77,15 +73,7 @@ public final class Recordset<R extends Record> {
             throw new IllegalStateException(type.getSimpleName() + " does not match its recordset (" + columns.strip()
                     + "): " + String.join("; ", problems));
         }
-        List<String> names = new ArrayList<>();
-        List<Method> accessors = new ArrayList<>();
-        for (RecordComponent component : components) {
-            Method accessor = component.getAccessor();
-            accessor.setAccessible(true);
-            names.add(component.getName());
-            accessors.add(accessor);
-        }
-        return new Recordset<>(type, columns.strip(), List.copyOf(names), List.copyOf(accessors));
+        return new Recordset<>(type, columns.strip());
     }
 
     /** The column definition list, to be written after {@code AS r(}. */
@@ -108,21 +96,12 @@ public final class Recordset<R extends Record> {
 
     /** One row as the document holds it (exposed for tests). */
     public Map<String, Object> values(R row) {
+        Object[] components = RecordValues.values(row);
         Map<String, Object> values = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            values.put(names.get(i), sqlValue(read(accessors.get(i), row)));
+        for (int i = 0; i < components.length; i++) {
+            values.put(names.get(i), sqlValue(components[i]));
         }
         return values;
-    }
-
-    private static Object read(Method accessor, Record row) {
-        try {
-            return accessor.invoke(row);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     private static Object sqlValue(Object value) {

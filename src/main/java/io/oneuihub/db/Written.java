@@ -4,6 +4,9 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import reactor.core.publisher.Mono;
+
 /**
  * What a write statement wrote: the row count and, for rows with a uuid key, their ids. A row the caller
  * passed whose id is missing here was left alone (a guard, a conflict or a tombstone stopped it).
@@ -18,6 +21,11 @@ public record Written(int count, Set<UUID> ids) {
 
     public static Written ids(Set<UUID> ids) {
         return new Written(ids.size(), ids);
+    }
+
+    /** Runs a statement whose rows are the written rows' ids ({@code RETURNING id}). */
+    public static Mono<Written> returningIds(GenericExecuteSpec statement) {
+        return statement.map(row -> row.get("id", UUID.class)).all().collect(HashSet<UUID>::new, Set::add).map(Written::ids);
     }
 
     public boolean contains(UUID id) {

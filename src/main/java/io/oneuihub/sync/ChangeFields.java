@@ -1,14 +1,11 @@
 package io.oneuihub.sync;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.RecordComponent;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.oneuihub.db.RecordValues;
 import io.oneuihub.db.Values;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,34 +17,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ChangeFields {
 
-    private record Accessors(List<String> names, List<Method> methods) {
-    }
-
-    private static final ClassValue<Accessors> ACCESSORS = new ClassValue<>() {
-        @Override
-        protected Accessors computeValue(Class<?> type) {
-            List<String> names = new ArrayList<>();
-            List<Method> methods = new ArrayList<>();
-            for (RecordComponent component : type.getRecordComponents()) {
-                Method accessor = component.getAccessor();
-                accessor.setAccessible(true);
-                names.add(component.getName());
-                methods.add(accessor);
-            }
-            return new Accessors(List.copyOf(names), List.copyOf(methods));
-        }
-    };
-
     private ChangeFields() {
     }
 
     static Map<String, Object> of(Record row, Set<String> identity, JsonMapper json) {
-        Accessors accessors = ACCESSORS.get(row.getClass());
+        List<String> names = RecordValues.names(row.getClass());
+        Object[] values = RecordValues.values(row);
         Map<String, Object> fields = new LinkedHashMap<>();
-        for (int i = 0; i < accessors.names().size(); i++) {
-            String name = accessors.names().get(i);
-            if (!identity.contains(name)) {
-                fields.put(name, comparable(read(accessors.methods().get(i), row), json));
+        for (int i = 0; i < values.length; i++) {
+            if (!identity.contains(names.get(i))) {
+                fields.put(names.get(i), comparable(values[i], json));
             }
         }
         return fields;
@@ -64,15 +43,5 @@ final class ChangeFields {
             return Values.canonicalValue(json, value);
         }
         return value;
-    }
-
-    private static Object read(Method accessor, Record row) {
-        try {
-            return accessor.invoke(row);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException(e.getCause());
-        }
     }
 }
