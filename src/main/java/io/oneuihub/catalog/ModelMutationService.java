@@ -139,6 +139,8 @@ public class ModelMutationService {
                     case CONFLICT -> reRead(id).onErrorResume(LiteLlmException.class, lookup -> Mono.error(refusal(check.scrub(
                                     upstream.userError(e, "The hub could not read it back; the next models sync will show it.",
                                             "input", "externalId")))))
+                            .switchIfEmpty(Mono.error(() -> refusal(check.scrub(upstream.userError(e,
+                                    "LiteLLM does not show it either; the next models sync will show whether it exists.", "input", "externalId")))))
                             .flatMap(existing -> ours(existing, deployment) ? Mono.just(existing)
                                     : Mono.error(refusal(new UserError(List.of("input", "externalId"), "LiteLLM already has deployment "
                                             + id + " for model '" + existing.modelName() + "' (" + existing.litellmModel()
@@ -508,7 +510,9 @@ public class ModelMutationService {
                     if (active && !deployment.row().editable()) {
                         return Mono.error(refusal(readOnlyUpstream(List.of(deployment), "delete")));
                     }
-                    return Mono.zip(store.model(modelId), store.deploymentsOf(modelId)).flatMap(t -> {
+                    return Mono.zip(store.model(modelId), store.deploymentsOf(modelId))
+                            .switchIfEmpty(Mono.error(() -> refusal(deploymentNotFound())))
+                            .flatMap(t -> {
                         String name = t.getT1().row().name();
                         List<DeploymentWriter.Stored> others = t.getT2().stream().filter(d -> !d.row().id().equals(id)).toList();
                         boolean lastServed = active && others.stream().noneMatch(d -> d.row().status() == RecordStatus.ACTIVE);
