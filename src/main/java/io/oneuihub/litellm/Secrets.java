@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 import io.oneuihub.security.SecretRedactor;
 
 /** Keeps the master key (and anything shaped like a LiteLLM key) out of messages and logs. */
-final class Secrets {
+public final class Secrets {
 
     static final String REDACTED = SecretRedactor.REDACTED;
 
@@ -50,7 +50,8 @@ final class Secrets {
         return shown;
     }
 
-    static boolean isSecretName(String key) {
+    /** LiteLLM's rule for a litellm_params key that holds a secret (the model mutations treat those values as write-only). */
+    public static boolean isSecretName(String key) {
         java.util.List<String> segments = java.util.Arrays.asList(key.toLowerCase(java.util.Locale.ROOT).split("[^a-z0-9]+"));
         return !segments.contains("cost") && segments.stream().anyMatch(SECRET_SEGMENTS::contains);
     }

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -43,8 +42,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ModelSyncPlanner {
 
-    /** LiteLLM provider key -> default company (slug, name), used when company_provider does not map the key yet. */
-    static final Map<String, String[]> DEFAULT_COMPANIES = defaults();
 
     private static final Set<String> MODEL_IDENTITY = Set.of("id", "name");
     private static final Set<String> DEPLOYMENT_IDENTITY = Set.of("id", "externalId");
@@ -218,68 +215,27 @@ final class ModelSyncPlanner {
             if (known != null) {
                 return known;
             }
-            String[] company = DEFAULT_COMPANIES.getOrDefault(key, new String[] {slug(key), key});
-            UUID id = slugs.get(company[0]);
+            CompanyChoice.Discovered company = CompanyChoice.discovered(key);
+            UUID id = slugs.get(company.slug());
             if (id == null) {
                 id = UUID.randomUUID();
-                slugs.put(company[0], id);
+                slugs.put(company.slug(), id);
                 List<String> keys = new ArrayList<>(List.of(key));
-                createdNow.put(company[0], keys);
+                createdNow.put(company.slug(), keys);
                 Map<String, Object> created = new LinkedHashMap<>();
-                created.put("slug", company[0]);
-                created.put("name", company[1]);
+                created.put("slug", company.slug());
+                created.put("name", company.name());
                 created.put("providers", keys); // later keys of the same new company join this list
-                plan.created(Entity.COMPANY, company[0], created);
-                plan.write(ModelSyncStore.COMPANY_INSERT, new CompanyRow(id, company[0], company[1]));
-            } else if (createdNow.containsKey(company[0])) {
-                createdNow.get(company[0]).add(key);
+                plan.created(Entity.COMPANY, company.slug(), created);
+                plan.write(ModelSyncStore.COMPANY_INSERT, new CompanyRow(id, company.slug(), company.name()));
+            } else if (createdNow.containsKey(company.slug())) {
+                createdNow.get(company.slug()).add(key);
             } else {
-                plan.updated(Entity.COMPANY, company[0], List.of(new FieldChange("providers", null, List.of(key))));
+                plan.updated(Entity.COMPANY, company.slug(), List.of(new FieldChange("providers", null, List.of(key))));
             }
             plan.write(ModelSyncStore.PROVIDER_INSERT, new ProviderRow(key, id));
             providers.put(key, id);
             return id;
         };
-    }
-
-    static String slug(String provider) {
-        String slug = provider.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-        return slug.isEmpty() ? "provider-" + Integer.toHexString(provider.hashCode()) : slug;
-    }
-
-    private static Map<String, String[]> defaults() {
-        Map<String, String[]> m = new HashMap<>();
-        String[][] rows = {
-                {"openai", "OpenAI", "openai", "text-completion-openai", "chatgpt"},
-                {"anthropic", "Anthropic", "anthropic"},
-                {"google", "Google", "gemini", "vertex_ai", "vertex_ai_beta", "vertex_ai-language-models", "palm"},
-                {"microsoft", "Microsoft", "azure", "azure_ai", "azure_text"},
-                {"amazon", "Amazon", "bedrock", "bedrock_converse", "sagemaker", "sagemaker_chat"},
-                {"meta", "Meta", "meta_llama"},
-                {"mistral", "Mistral AI", "mistral", "codestral", "text-completion-codestral"},
-                {"cohere", "Cohere", "cohere", "cohere_chat"},
-                {"deepseek", "DeepSeek", "deepseek"},
-                {"xai", "xAI", "xai"},
-                {"alibaba", "Alibaba Cloud", "dashscope"},
-                {"perplexity", "Perplexity", "perplexity"},
-                {"groq", "Groq", "groq"},
-                {"together", "Together AI", "together_ai"},
-                {"fireworks", "Fireworks AI", "fireworks_ai"},
-                {"ollama", "Ollama", "ollama", "ollama_chat"},
-                {"huggingface", "Hugging Face", "huggingface"},
-                {"openrouter", "OpenRouter", "openrouter"},
-                {"nvidia", "NVIDIA", "nvidia_nim"},
-                {"ibm", "IBM", "watsonx", "watsonx_text"},
-                {"databricks", "Databricks", "databricks"},
-                {"ai21", "AI21 Labs", "ai21", "ai21_chat"},
-                {"voyage", "Voyage AI", "voyage"},
-                {"cerebras", "Cerebras", "cerebras"},
-        };
-        for (String[] row : rows) {
-            for (int i = 2; i < row.length; i++) {
-                m.put(row[i], new String[] {row[0], row[1]});
-            }
-        }
-        return Map.copyOf(m);
     }
 }

@@ -116,6 +116,13 @@ class AccessMatrixTest extends GraphQlTestSupport {
             adminOp("Mutation.createCompany", "mutation { createCompany(input: {slug: \"Not A Slug\", name: \"x\"}) { company { id } userErrors { code } } }"),
             adminOp("Mutation.updateCompany", "mutation { updateCompany(input: {id: \"" + NO_ID + "\", name: \"x\"}) { company { id } userErrors { code } } }"),
             adminOp("Mutation.deleteCompany", "mutation { deleteCompany(input: {id: \"" + NO_ID + "\"}) { deletedId userErrors { code } } }"),
+            // Refused before LiteLLM is called (a blank name, no such model or deployment): nothing is written anywhere.
+            adminOp("Mutation.createModel", "mutation { createModel(input: {name: \" \", litellmModel: \"openai/gpt-4o\"}) { model { id } userErrors { code } } }"),
+            adminOp("Mutation.updateModel", "mutation { updateModel(input: {id: \"" + NO_ID + "\", free: true}) { model { id } userErrors { code } } }"),
+            adminOp("Mutation.deleteModel", "mutation { deleteModel(input: {id: \"" + NO_ID + "\"}) { deletedId userErrors { code } } }"),
+            adminOp("Mutation.addDeployment", "mutation { addDeployment(input: {modelId: \"" + NO_ID + "\", litellmModel: \"openai/gpt-4o\"}) { model { id } userErrors { code } } }"),
+            adminOp("Mutation.updateDeployment", "mutation { updateDeployment(input: {id: \"" + NO_ID + "\", limits: {rpm: 1}}) { deployment { id } userErrors { code } } }"),
+            adminOp("Mutation.removeDeployment", "mutation { removeDeployment(input: {id: \"" + NO_ID + "\"}) { deletedId userErrors { code } } }"),
             adminOp("Mutation.syncBudgets", "mutation { syncBudgets(input: {dryRun: true}) { run { id } userErrors { code } } }"),
             // No run has this id: an admin gets past authorization to a clean BAD_REQUEST.
             row("Subscription.syncProgress", "subscription { syncProgress(runId: \"" + NO_ID + "\") { phase } }",

@@ -363,6 +363,20 @@ public final class LiteLlmSimulator implements AutoCloseable {
         return requireDeployment(id).litellmParams();
     }
 
+    /** model_info as stored (what was sent, without the cost map LiteLLM adds when it shows it). */
+    public Map<String, Object> storedInfo(String id) {
+        return requireDeployment(id).modelInfo();
+    }
+
+    public String modelName(String id) {
+        return requireDeployment(id).modelName();
+    }
+
+    /** False when LiteLLM has no such deployment. */
+    public boolean hasDeployment(String id) {
+        return state.deployment(id) != null;
+    }
+
     public boolean isDbDeployment(String id) {
         return requireDeployment(id).dbModel();
     }
@@ -451,7 +465,9 @@ public final class LiteLlmSimulator implements AutoCloseable {
         requestCounts.computeIfAbsent(method + " " + path, k -> new AtomicInteger()).incrementAndGet();
         return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap(body -> {
             Fault fault = faults.stream().filter(rule -> rule.fires(path)).map(FaultRule::fault).findFirst().orElse(null);
-            SimResponse answer = answer(method, path, uri.parameters(), request.requestHeaders(), body);
+            // a failing LiteLLM does not apply the request; a late or garbled answer is one of a request it applied
+            SimResponse answer = fault != null && fault.preventsHandling() ? null
+                    : answer(method, path, uri.parameters(), request.requestHeaders(), body);
             Hold hold = holds.stream().filter(h -> h.fires(path)).findFirst().orElse(null);
             if (hold == null) {
                 return send(request, response, answer, fault);
@@ -512,6 +528,7 @@ public final class LiteLlmSimulator implements AutoCloseable {
             case SERVER_ERROR_JSON -> plainSend(response, SimResponse.proxyError(500,
                     "Internal Server Error, simulated upstream failure", "internal_server_error", "None"));
             case PLAIN_TEXT_500 -> plainSend(response, SimResponse.plain(500, "Internal Server Error"));
+            case REJECTED -> plainSend(response, SimResponse.rejection(fault.status(), fault.shape()));
             case MALFORMED_JSON -> plainSend(response, new SimResponse(200, SimResponse.JSON,
                     "{\"data\": [{\"model_name\": gpt-4o, ]".getBytes(StandardCharsets.UTF_8)));
             case TRUNCATED_JSON -> plainSend(response, new SimResponse(answer.status(), answer.contentType(),

@@ -34,6 +34,19 @@ record SimResponse(int status, String contentType, byte[] body) {
         return json(status, java.util.Map.of("error", error));
     }
 
+    /** A refusal in one of LiteLLM's error shapes (API.md 1.4); never FastAPI's bare "Not Found" of a missing route. */
+    static SimResponse rejection(int status, Fault.ErrorShape shape) {
+        String message = "simulated refusal (HTTP " + status + ")";
+        return switch (shape) {
+            case PROXY_EXCEPTION -> proxyError(status, message, status == 404 ? "not_found_error" : "bad_request_error", "None");
+            case DETAIL -> detail(status, message);
+            case VALIDATION -> json(status, java.util.Map.of("detail", java.util.List.of(java.util.Map.of(
+                    "type", "value_error", "loc", java.util.List.of("body", "litellm_params"), "msg", message))));
+            case PROBLEM -> new SimResponse(status, "application/problem+json", SimJson.write(java.util.Map.of(
+                    "type", "urn:litellm:error:simulated", "title", "Refused", "status", status, "detail", message)));
+        };
+    }
+
     static SimResponse notFoundRoute() {
         return json(404, java.util.Map.of("detail", "Not Found"));
     }

@@ -493,7 +493,7 @@ final class SimState {
         if (!d.dbModel()) {
             return configRefusal();
         }
-        return SimResponse.ok(storedRow(merge(d, body)));
+        return SimResponse.ok(storedRow(merge(d, body, false)));
     }
 
     private static SimResponse configRefusal() {
@@ -513,29 +513,50 @@ final class SimState {
             return SimResponse.proxyError(400, "Cannot edit config-based model. Store model in DB via /model/new first.",
                     mode == ShapeMode.CURRENT ? "validation_error" : "bad_request_error", null);
         }
-        return SimResponse.ok(storedRow(merge(d, body == null ? Map.of() : body)));
+        return SimResponse.ok(storedRow(merge(d, body == null ? Map.of() : body, true)));
     }
 
+    /**
+     * Both routes merge litellm_params (a null leaves a value as it is) and rename. PATCH also merges model_info,
+     * and an explicit null there clears prices, litellm_credential_name and cache_control_injection_points (applied
+     * last); POST /model/update ignores model_info and never clears (API.md 13).
+     */
     @SuppressWarnings("unchecked")
-    private SimDeployment merge(SimDeployment d, Map<String, Object> body) {
+    private SimDeployment merge(SimDeployment d, Map<String, Object> body, boolean patch) {
         Map<String, Object> params = new LinkedHashMap<>(d.litellmParams());
+        java.util.Set<String> clears = new java.util.HashSet<>();
         if (body.get("litellm_params") instanceof Map<?, ?> incoming) {
             ((Map<String, Object>) incoming).forEach((k, v) -> {
                 if (v != null) {
                     params.put(k, v);
+                } else if (patch && clearable(k)) {
+                    clears.add(k);
                 }
             });
         }
         Map<String, Object> info = new LinkedHashMap<>(d.modelInfo());
-        if (body.get("model_info") instanceof Map<?, ?> incoming) {
+        if (patch && body.get("model_info") instanceof Map<?, ?> incoming) {
             ((Map<String, Object>) incoming).forEach((k, v) -> {
-                if (!"id".equals(k) && !"db_model".equals(k)) {
+                if ("id".equals(k) || "db_model".equals(k)) {
+                    return;
+                }
+                if (v != null) {
                     info.put(k, v);
+                } else if (clearable(k)) {
+                    clears.add(k);
                 }
             });
         }
+        clears.forEach(k -> {
+            params.remove(k);
+            info.remove(k);
+        });
         String name = body.get("model_name") instanceof String s ? s : d.modelName();
         return putDeployment(d.id(), name, params, info, true);
+    }
+
+    private static boolean clearable(String key) {
+        return key.contains("cost_per_") || "litellm_credential_name".equals(key) || "cache_control_injection_points".equals(key);
     }
 
     private SimResponse deleteModel(Map<String, Object> body) {

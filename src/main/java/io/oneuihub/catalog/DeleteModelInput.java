@@ -1,0 +1,4 @@
+package io.oneuihub.catalog;
+
+public record DeleteModelInput(String id) {
+}

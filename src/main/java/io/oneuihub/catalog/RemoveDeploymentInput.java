@@ -1,0 +1,4 @@
+package io.oneuihub.catalog;
+
+public record RemoveDeploymentInput(String id) {
+}
