@@ -40,7 +40,10 @@ class SqlStatementCountTest extends GraphQlTestSupport {
                         return ProxyConnectionFactory.builder(factory).listener(new ProxyExecutionListener() {
                             @Override
                             public void afterQuery(QueryExecutionInfo execution) {
-                                statements.addAndGet(execution.getQueries().size());
+                                // the sync engine's own bookkeeping (sweeps, event catch-up after LISTEN) runs in the
+                                // background on the same pool and is no part of a page's cost
+                                statements.addAndGet((int) execution.getQueries().stream()
+                                        .filter(query -> !query.getQuery().contains("sync_run")).count());
                             }
                         }).build();
                     }
