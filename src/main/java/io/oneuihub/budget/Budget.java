@@ -21,10 +21,19 @@ public record Budget(
         Long rpmLimit,
         Integer maxParallelRequests,
         List<ModelBudget> modelBudgets,
+        UUID sharedBudgetId,
         RecordStatus status,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
         OffsetDateTime lastSyncedAt) {
+
+    public Budget(UUID id, BudgetScope scope, String externalId, String name, BigDecimal maxBudget, BigDecimal softBudget,
+            BigDecimal spend, String duration, OffsetDateTime resetAt, Long tpmLimit, Long rpmLimit, Integer maxParallelRequests,
+            List<ModelBudget> modelBudgets, RecordStatus status, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+            OffsetDateTime lastSyncedAt) {
+        this(id, scope, externalId, name, maxBudget, softBudget, spend, duration, resetAt, tpmLimit, rpmLimit, maxParallelRequests,
+                modelBudgets, null, status, createdAt, updatedAt, lastSyncedAt);
+    }
 
     /** What is left to spend; negative once the budget is overspent, null without a hard limit. */
     public BigDecimal remaining() {
