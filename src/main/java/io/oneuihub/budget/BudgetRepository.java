@@ -44,11 +44,12 @@ public class BudgetRepository {
     }
 
     Mono<Connection<Budget>> page(SqlFilter filter, PageRequest page, boolean withTotal) {
-        return pager.page("b.*", "budget b", filter, BY_SCOPE_AND_KEY, page, withTotal, (row, i) -> map(row));
+        // Tombstoned budgets (a mutation's delete, purged by a later sync) are gone.
+        return pager.page("b.*", "budget b", filter.and("b.deleted_at IS NULL"), BY_SCOPE_AND_KEY, page, withTotal, (row, i) -> map(row, json));
     }
 
     public Mono<Budget> findById(UUID id) {
-        return db.sql("SELECT b.* FROM budget b WHERE b.id = :id").bind("id", id).map(this::map).one();
+        return db.sql("SELECT b.* FROM budget b WHERE b.id = :id AND b.deleted_at IS NULL").bind("id", id).map(row -> map(row, json)).one();
     }
 
     public Mono<Budget> insert(Budget budget) {
@@ -72,11 +73,11 @@ public class BudgetRepository {
                 .bind("modelBudgets", Json.of(json.writeValueAsString(budget.modelBudgets())))
                 .bind("status", budget.status().name())
                 .bind("lastSyncedAt", Binds.orNull(budget.lastSyncedAt(), OffsetDateTime.class))
-                .map(this::map)
+                .map(row -> map(row, json))
                 .one();
     }
 
-    private Budget map(Readable row) {
+    static Budget map(Readable row, JsonMapper json) {
         return new Budget(
                 Rows.uuid(row, "id"),
                 BudgetScope.valueOf(Rows.text(row, "scope")),

@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,18 +14,34 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.oneuihub.db.Binds;
+import io.oneuihub.db.Recordset;
 import io.oneuihub.db.Rows;
+import io.oneuihub.db.Written;
 import org.springframework.graphql.data.ArgumentValue;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The company mutations' statements. Callers run them inside one transaction; the row lock taken by
+ * The company statements: the company mutations', and the models sync's creation of companies for provider
+ * keys it meets for the first time. Callers run them inside one transaction; the row lock taken by
  * {@link #update} or {@link #lock} serializes concurrent mutations of the same company.
  */
 @Component
-class CompanyWriter {
+public class CompanyWriter {
+
+    /** A company the models sync creates for a new provider key. */
+    public record CompanyRow(UUID id, String slug, String name) {
+    }
+
+    /** A provider key mapped to a company. */
+    public record ProviderRow(String provider, UUID companyId) {
+    }
+
+    /** Record components = recordset columns; checked when this class loads. */
+    static final Recordset<CompanyRow> COMPANY_ROWS = Recordset.of(CompanyRow.class, "id uuid, slug text, name text");
+    static final Recordset<ProviderRow> PROVIDER_ROWS = Recordset.of(ProviderRow.class, "provider text, \"companyId\" uuid");
 
     /** Validated values of the columns a mutation sets; an omitted one is left as it is. */
     record Columns(ArgumentValue<String> slug, ArgumentValue<String> name, ArgumentValue<String> description,
@@ -35,9 +52,41 @@ class CompanyWriter {
     private static final long PROVIDER_KEYS_LOCK = 0x6f6e6575_69687562L;
 
     private final DatabaseClient db;
+    private final JsonMapper json;
 
-    CompanyWriter(DatabaseClient db) {
+    CompanyWriter(DatabaseClient db, JsonMapper json) {
         this.db = db;
+        this.json = json;
+    }
+
+    /** Inserts companies in one statement; answers the ids inserted. */
+    public Mono<Written> insertDiscovered(List<CompanyRow> rows) {
+        if (rows.isEmpty()) {
+            return Mono.just(Written.NONE);
+        }
+        return db.sql("""
+                        INSERT INTO company (id, slug, name)
+                        SELECT r.id, r.slug, r.name FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
+                        RETURNING id""".formatted(COMPANY_ROWS.columns()))
+                .bind("rows", COMPANY_ROWS.document(json, rows))
+                .map(row -> Rows.uuid(row, "id"))
+                .all()
+                .collect(HashSet<UUID>::new, Set::add)
+                .map(Written::ids);
+    }
+
+    /** Maps provider keys to companies; a key mapped already keeps its company (ON CONFLICT DO NOTHING). */
+    public Mono<Written> mapProviders(List<ProviderRow> rows) {
+        if (rows.isEmpty()) {
+            return Mono.just(Written.NONE);
+        }
+        return db.sql("""
+                        INSERT INTO company_provider (provider, company_id)
+                        SELECT r.provider, r."companyId" FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
+                        ON CONFLICT (provider) DO NOTHING""".formatted(PROVIDER_ROWS.columns()))
+                .bind("rows", PROVIDER_ROWS.document(json, rows))
+                .fetch().rowsUpdated()
+                .map(n -> new Written(n.intValue(), Set.of()));
     }
 
     /**
@@ -165,7 +214,7 @@ class CompanyWriter {
     }
 
     Mono<Long> modelCount(UUID company) {
-        return db.sql("SELECT count(*) AS n FROM model WHERE company_id = :id").bind("id", company)
+        return db.sql("SELECT count(*) AS n FROM model WHERE company_id = :id AND deleted_at IS NULL").bind("id", company)
                 .map(row -> row.get("n", Long.class)).one();
     }
 
@@ -200,7 +249,8 @@ class CompanyWriter {
         }
         Mono<Map<UUID, Following>> models = db.sql("""
                         SELECT m.id, m.company_id, d.provider FROM model m JOIN deployment d ON d.model_id = m.id
-                        WHERE NOT m.company_manual AND d.status = 'ACTIVE' ORDER BY m.id, d.external_id""")
+                        WHERE NOT m.company_manual AND d.status = 'ACTIVE' AND m.deleted_at IS NULL AND d.deleted_at IS NULL
+                        ORDER BY m.id, d.external_id""")
                 .map(row -> new Object[] {Rows.uuid(row, "id"), Rows.uuid(row, "company_id"), Rows.text(row, "provider")})
                 .all()
                 .collect(LinkedHashMap::new, (Map<UUID, Following> byModel, Object[] r) -> byModel
@@ -228,7 +278,7 @@ class CompanyWriter {
             return db.sql("""
                             UPDATE model m SET company_id = r.company_id, updated_at = now()
                             FROM unnest(CAST(:ids AS uuid[]), CAST(:companies AS uuid[])) AS r(id, company_id)
-                            WHERE m.id = r.id AND NOT m.company_manual""")
+                            WHERE m.id = r.id AND NOT m.company_manual AND m.deleted_at IS NULL""")
                     .bind("ids", ids.toArray(UUID[]::new))
                     .bind("companies", companies.toArray(UUID[]::new))
                     .fetch()

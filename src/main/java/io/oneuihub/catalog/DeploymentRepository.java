@@ -32,9 +32,9 @@ public class DeploymentRepository {
 
     /** One statement for any number of models: the batch behind Model.deployments. */
     Flux<Deployment> findByModelIds(Collection<UUID> modelIds) {
-        return db.sql("SELECT d.* FROM deployment d WHERE d.model_id = ANY(:ids) ORDER BY d.external_id")
+        return db.sql("SELECT d.* FROM deployment d WHERE d.model_id = ANY(:ids) AND d.deleted_at IS NULL ORDER BY d.external_id")
                 .bind("ids", modelIds.toArray(UUID[]::new))
-                .map(this::map)
+                .map(row -> map(row, json))
                 .all();
     }
 
@@ -65,11 +65,11 @@ public class DeploymentRepository {
                         : Json.of(json.writeValueAsString(deployment.params())), Json.class))
                 .bind("status", deployment.status().name())
                 .bind("lastSyncedAt", Binds.orNull(deployment.lastSyncedAt(), java.time.OffsetDateTime.class))
-                .map(this::map)
+                .map(row -> map(row, json))
                 .one();
     }
 
-    private Deployment map(Readable row) {
+    static Deployment map(Readable row, JsonMapper json) {
         String params = Rows.json(row, "params");
         return new Deployment(
                 Rows.uuid(row, "id"),

@@ -22,6 +22,9 @@ public class ModelRepository {
 
     static final String VISIBLE = "m.enabled AND m.status = 'ACTIVE'";
 
+    /** Tombstoned models (a mutation's delete, purged by a later sync) are gone for everyone, admins too. */
+    static final String LIVE = "m.deleted_at IS NULL";
+
     private final DatabaseClient db;
     private final KeysetPager pager;
 
@@ -31,20 +34,20 @@ public class ModelRepository {
     }
 
     Mono<Connection<Model>> page(SqlFilter filter, Ordering ordering, PageRequest page, boolean withTotal) {
-        return pager.page("m.*", "model m", filter, ordering, page, withTotal, (row, i) -> map(row));
+        return pager.page("m.*", "model m", filter.and(LIVE), ordering, page, withTotal, (row, i) -> map(row));
     }
 
     public Mono<Model> findById(UUID id) {
-        return db.sql("SELECT m.* FROM model m WHERE m.id = :id").bind("id", id).map(ModelRepository::map).one();
+        return db.sql("SELECT m.* FROM model m WHERE m.id = :id AND " + LIVE).bind("id", id).map(ModelRepository::map).one();
     }
 
     public Mono<Model> findByName(String name) {
-        return db.sql("SELECT m.* FROM model m WHERE m.name = :name").bind("name", name).map(ModelRepository::map).one();
+        return db.sql("SELECT m.* FROM model m WHERE m.name = :name AND " + LIVE).bind("name", name).map(ModelRepository::map).one();
     }
 
     /** One statement for any number of companies: the batch behind Company.models. */
     Flux<Model> findByCompanyIds(Collection<UUID> companyIds, boolean visibleOnly) {
-        return db.sql("SELECT m.* FROM model m WHERE m.company_id = ANY(:ids)"
+        return db.sql("SELECT m.* FROM model m WHERE m.company_id = ANY(:ids) AND " + LIVE
                         + (visibleOnly ? " AND " + VISIBLE : "") + " ORDER BY m.name, m.id")
                 .bind("ids", companyIds.toArray(UUID[]::new))
                 .map(ModelRepository::map)

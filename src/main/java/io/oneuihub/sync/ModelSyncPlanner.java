@@ -1,25 +1,30 @@
 package io.oneuihub.sync;
 
 import java.math.BigDecimal;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 
 import io.oneuihub.catalog.CompanyChoice;
+import io.oneuihub.catalog.CompanyWriter.CompanyRow;
+import io.oneuihub.catalog.CompanyWriter.ProviderRow;
+import io.oneuihub.catalog.DeploymentRow;
+import io.oneuihub.catalog.DeploymentWriter;
+import io.oneuihub.catalog.ModelDerivation;
+import io.oneuihub.catalog.ModelRow;
+import io.oneuihub.catalog.ModelWriter;
 import io.oneuihub.litellm.LiteLlmDeployment;
-import io.oneuihub.sync.CatalogWriter.CatalogState;
-import io.oneuihub.sync.CatalogWriter.StoredDeployment;
-import io.oneuihub.sync.CatalogWriter.StoredModel;
+import io.oneuihub.sync.ModelSyncStore.CatalogState;
 import io.oneuihub.sync.SyncChange.Entity;
 import io.oneuihub.sync.SyncChange.FieldChange;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,15 +33,21 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns LiteLLM's deployments and the stored catalog into a {@link Plan}. Pure: no I/O, deterministic for
  * the same inputs (groups in name order, deployments in id order).
  *
- * <p>Model-level values come from the model's deployments: mode = the most common one (ties: alphabetical),
- * prices = the lowest, token limits = the largest, rpm/tpm = the sum (the group's capacity), capabilities = the
- * union, externalId = the smallest deployment id, company = the company of the most deployments (ties: the
- * maker's own provider before hosting platforms, then alphabetical).
+ * <p>Model-level values come from the model's deployments through {@link ModelDerivation} (the function the
+ * model mutations use too); the company is the company of the most deployments (ties: the maker's own provider
+ * before hosting platforms, then alphabetical; {@link CompanyChoice}).
+ *
+ * <p>Rows an admin wrote after the run started (local_write_at at or after the run's start) are not planned:
+ * their differences are reported as SKIPPED. Rows an admin deleted since then stay deleted, even when the
+ * LiteLLM read (older than the delete) still shows them.
  */
 final class ModelSyncPlanner {
 
     /** LiteLLM provider key -> default company (slug, name), used when company_provider does not map the key yet. */
     static final Map<String, String[]> DEFAULT_COMPANIES = defaults();
+
+    private static final Set<String> MODEL_IDENTITY = Set.of("id", "name");
+    private static final Set<String> DEPLOYMENT_IDENTITY = Set.of("id", "externalId");
 
     private final JsonMapper json;
 
@@ -45,12 +56,13 @@ final class ModelSyncPlanner {
     }
 
     Plan plan(List<LiteLlmDeployment> upstream, CatalogState state) {
-        Plan plan = new Plan().statements(CatalogWriter.ORDER);
+        Plan plan = new Plan().statements(ModelSyncStore.ORDER);
+        OffsetDateTime since = state.since();
 
         Map<String, LiteLlmDeployment> byId = new LinkedHashMap<>();
         // Rows LiteLLM still has but we could not read: counted as failed, and left as they are (not STALE).
-        Set<String> skippedIds = new java.util.HashSet<>();
-        Set<String> skippedModelNames = new java.util.HashSet<>();
+        Set<String> skippedIds = new HashSet<>();
+        Set<String> skippedModelNames = new HashSet<>();
         for (LiteLlmDeployment d : upstream) {
             String problem = problem(d);
             if (problem != null) {
@@ -71,56 +83,101 @@ final class ModelSyncPlanner {
 
         Function<String, UUID> companyOf = companyResolver(plan, state);
 
-        Map<String, StoredModel> modelsByName = new HashMap<>();
-        state.models().forEach(m -> modelsByName.put(m.name(), m));
-        Map<String, StoredDeployment> deploymentsById = new HashMap<>();
-        state.deployments().forEach(d -> deploymentsById.put(d.externalId(), d));
+        Map<String, ModelWriter.Stored> modelsByName = new HashMap<>();
+        state.models().forEach(m -> modelsByName.put(m.row().name(), m));
+        Map<String, DeploymentWriter.Stored> deploymentsById = new HashMap<>();
+        state.deployments().forEach(d -> deploymentsById.put(d.row().externalId(), d));
 
         for (Map.Entry<String, List<LiteLlmDeployment>> group : groups.entrySet()) {
             String name = group.getKey();
             List<LiteLlmDeployment> deployments = group.getValue();
-            StoredModel stored = modelsByName.get(name);
-            UUID derivedCompany = derivedCompany(deployments, companyOf);
-            UUID modelId = stored == null ? UUID.randomUUID() : stored.id();
-            Map<String, Object> desired = desiredModel(deployments,
-                    stored != null && stored.companyManual() ? stored.owned().get("companyId") : derivedCompany);
-            if (stored == null) {
-                plan.created(Entity.MODEL, name, desired);
-                plan.write(CatalogWriter.MODEL_INSERT, row(modelId, name, desired));
-            } else if (plan.compare(Entity.MODEL, name, stored.owned(), desired, false)) {
-                plan.write(CatalogWriter.MODEL_UPDATE, row(modelId, name, desired));
+            if (state.deletedModels().contains(name)) {
+                plan.skipped(Entity.MODEL, name, List.of(), Plan.DELETED_LOCALLY);
+                deployments.forEach(d -> plan.skipped(Entity.DEPLOYMENT, d.id(), List.of(), Plan.DELETED_LOCALLY));
+                continue;
             }
+            List<LiteLlmDeployment> live = new ArrayList<>();
             for (LiteLlmDeployment d : deployments) {
-                Map<String, Object> desiredDeployment = desiredDeployment(d, modelId);
-                StoredDeployment existing = deploymentsById.get(d.id());
-                if (existing == null) {
-                    plan.created(Entity.DEPLOYMENT, d.id(), desiredDeployment);
-                    plan.write(CatalogWriter.DEPLOYMENT_INSERT, deploymentRow(UUID.randomUUID(), d, desiredDeployment));
-                } else if (plan.compare(Entity.DEPLOYMENT, d.id(), existing.owned(), desiredDeployment, false)) {
-                    plan.write(CatalogWriter.DEPLOYMENT_UPDATE, deploymentRow(existing.id(), d, desiredDeployment));
+                if (state.deletedDeployments().contains(d.id())) {
+                    plan.skipped(Entity.DEPLOYMENT, d.id(), List.of(), Plan.DELETED_LOCALLY);
+                } else {
+                    live.add(d);
+                }
+            }
+            if (live.isEmpty()) {
+                plan.skipped(Entity.MODEL, name, List.of(), Plan.DELETED_LOCALLY);
+                continue;
+            }
+            ModelWriter.Stored stored = modelsByName.get(name);
+            UUID derivedCompany = CompanyChoice.choose(live.stream().map(LiteLlmDeployment::provider).toList(), companyOf);
+            UUID modelId = stored == null ? UUID.randomUUID() : stored.row().id();
+            List<DeploymentRow> rows = new ArrayList<>();
+            List<DeploymentWriter.Stored> existing = new ArrayList<>();
+            for (LiteLlmDeployment d : live) {
+                DeploymentWriter.Stored found = deploymentsById.get(d.id());
+                existing.add(found);
+                rows.add(DeploymentRow.of(d, found == null ? UUID.randomUUID() : found.row().id(), modelId));
+            }
+            ModelRow desired = ModelDerivation.derive(modelId, name,
+                    stored != null && stored.companyManual() ? stored.row().companyId() : derivedCompany, rows);
+            Map<String, Object> after = fields(desired);
+            if (stored == null) {
+                plan.write(ModelSyncStore.MODEL_INSERT, desired, modelId, plan.created(Entity.MODEL, name, after));
+            } else {
+                int change = plan.compare(Entity.MODEL, name, fields(stored.row()), after, false, stored.writtenLocallySince(since));
+                if (change >= 0) {
+                    plan.write(ModelSyncStore.MODEL_UPDATE, desired, modelId, change);
+                }
+            }
+            for (int i = 0; i < rows.size(); i++) {
+                DeploymentRow row = rows.get(i);
+                DeploymentWriter.Stored found = existing.get(i);
+                Map<String, Object> wanted = fields(row);
+                if (found == null) {
+                    plan.write(ModelSyncStore.DEPLOYMENT_INSERT, row, row.id(), plan.created(Entity.DEPLOYMENT, row.externalId(), wanted));
+                } else {
+                    int change = plan.compare(Entity.DEPLOYMENT, row.externalId(), fields(found.row()), wanted, false,
+                            found.writtenLocallySince(since));
+                    if (change >= 0) {
+                        plan.write(ModelSyncStore.DEPLOYMENT_UPDATE, row, row.id(), change);
+                    }
                 }
             }
         }
 
-        for (StoredModel m : state.models()) {
-            if (!groups.containsKey(m.name()) && !skippedModelNames.contains(m.name())) {
-                Map<String, Object> stale = new LinkedHashMap<>(m.owned());
+        for (ModelWriter.Stored m : state.models()) {
+            String name = m.row().name();
+            if (!groups.containsKey(name) && !skippedModelNames.contains(name)) {
+                Map<String, Object> before = fields(m.row());
+                Map<String, Object> stale = new LinkedHashMap<>(before);
                 stale.put("status", "STALE");
-                if (plan.compare(Entity.MODEL, m.name(), m.owned(), stale, true)) {
-                    plan.write(CatalogWriter.MODEL_STALE, Map.of("id", m.id()));
+                int change = plan.compare(Entity.MODEL, name, before, stale, true, m.writtenLocallySince(since));
+                if (change >= 0) {
+                    plan.write(ModelSyncStore.MODEL_STALE, m.row().id(), m.row().id(), change);
                 }
             }
         }
-        for (StoredDeployment d : state.deployments()) {
-            if (!byId.containsKey(d.externalId()) && !skippedIds.contains(d.externalId())) {
-                Map<String, Object> stale = new LinkedHashMap<>(d.owned());
+        for (DeploymentWriter.Stored d : state.deployments()) {
+            String externalId = d.row().externalId();
+            if (!byId.containsKey(externalId) && !skippedIds.contains(externalId)) {
+                Map<String, Object> before = fields(d.row());
+                Map<String, Object> stale = new LinkedHashMap<>(before);
                 stale.put("status", "STALE");
-                if (plan.compare(Entity.DEPLOYMENT, d.externalId(), d.owned(), stale, true)) {
-                    plan.write(CatalogWriter.DEPLOYMENT_STALE, Map.of("id", d.id()));
+                int change = plan.compare(Entity.DEPLOYMENT, externalId, before, stale, true, d.writtenLocallySince(since));
+                if (change >= 0) {
+                    plan.write(ModelSyncStore.DEPLOYMENT_STALE, d.row().id(), d.row().id(), change);
                 }
             }
         }
         return plan;
+    }
+
+    private Map<String, Object> fields(ModelRow row) {
+        return ChangeFields.of(row, MODEL_IDENTITY, json);
+    }
+
+    private Map<String, Object> fields(DeploymentRow row) {
+        return ChangeFields.of(row, DEPLOYMENT_IDENTITY, json);
     }
 
     private static String problem(LiteLlmDeployment d) {
@@ -173,13 +230,13 @@ final class ModelSyncPlanner {
                 created.put("name", company[1]);
                 created.put("providers", keys); // later keys of the same new company join this list
                 plan.created(Entity.COMPANY, company[0], created);
-                plan.write(CatalogWriter.COMPANY_INSERT, Map.of("id", id, "slug", company[0], "name", company[1]));
+                plan.write(ModelSyncStore.COMPANY_INSERT, new CompanyRow(id, company[0], company[1]));
             } else if (createdNow.containsKey(company[0])) {
                 createdNow.get(company[0]).add(key);
             } else {
                 plan.updated(Entity.COMPANY, company[0], List.of(new FieldChange("providers", null, List.of(key))));
             }
-            plan.write(CatalogWriter.PROVIDER_INSERT, Map.of("provider", key, "companyId", id));
+            plan.write(ModelSyncStore.PROVIDER_INSERT, new ProviderRow(key, id));
             providers.put(key, id);
             return id;
         };
@@ -188,76 +245,6 @@ final class ModelSyncPlanner {
     static String slug(String provider) {
         String slug = provider.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         return slug.isEmpty() ? "provider-" + Integer.toHexString(provider.hashCode()) : slug;
-    }
-
-    private static UUID derivedCompany(List<LiteLlmDeployment> deployments, Function<String, UUID> companyOf) {
-        return CompanyChoice.choose(deployments.stream().map(LiteLlmDeployment::provider).toList(), companyOf);
-    }
-
-    private static Map<String, Object> desiredModel(List<LiteLlmDeployment> deployments, Object companyId) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("companyId", companyId);
-        Map<String, Integer> modes = new TreeMap<>();
-        deployments.stream().map(LiteLlmDeployment::mode).filter(Objects::nonNull).forEach(mode -> modes.merge(mode, 1, Integer::sum));
-        String mode = null;
-        int best = 0;
-        for (Map.Entry<String, Integer> e : modes.entrySet()) {
-            if (e.getValue() > best) {
-                mode = e.getKey();
-                best = e.getValue();
-            }
-        }
-        m.put("mode", mode);
-        m.put("inputCostPerToken", Values.decimal(deployments.stream().map(LiteLlmDeployment::inputCostPerToken)
-                .filter(Objects::nonNull).min(BigDecimal::compareTo).orElse(null), Values.PRICE_SCALE));
-        m.put("outputCostPerToken", Values.decimal(deployments.stream().map(LiteLlmDeployment::outputCostPerToken)
-                .filter(Objects::nonNull).min(BigDecimal::compareTo).orElse(null), Values.PRICE_SCALE));
-        m.put("maxTokens", deployments.stream().map(LiteLlmDeployment::maxTokens).filter(Objects::nonNull).max(Integer::compare).orElse(null));
-        m.put("maxInputTokens", deployments.stream().map(LiteLlmDeployment::maxInputTokens).filter(Objects::nonNull).max(Integer::compare).orElse(null));
-        m.put("maxOutputTokens", deployments.stream().map(LiteLlmDeployment::maxOutputTokens).filter(Objects::nonNull).max(Integer::compare).orElse(null));
-        m.put("rpm", deployments.stream().map(LiteLlmDeployment::rpm).filter(Objects::nonNull).reduce(Long::sum).orElse(null));
-        m.put("tpm", deployments.stream().map(LiteLlmDeployment::tpm).filter(Objects::nonNull).reduce(Long::sum).orElse(null));
-        Set<String> capabilities = new TreeSet<>();
-        deployments.forEach(d -> d.capabilities().forEach(c -> capabilities.add(c.name())));
-        m.put("capabilities", List.copyOf(capabilities));
-        m.put("externalId", deployments.get(0).id());
-        m.put("status", "ACTIVE");
-        return m;
-    }
-
-    private Map<String, Object> desiredDeployment(LiteLlmDeployment d, UUID modelId) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("modelId", modelId);
-        m.put("litellmModel", d.litellmModel());
-        m.put("provider", d.provider());
-        m.put("mode", d.mode());
-        m.put("inputCostPerToken", Values.decimal(d.inputCostPerToken(), Values.PRICE_SCALE));
-        m.put("outputCostPerToken", Values.decimal(d.outputCostPerToken(), Values.PRICE_SCALE));
-        m.put("maxTokens", d.maxTokens());
-        m.put("maxInputTokens", d.maxInputTokens());
-        m.put("maxOutputTokens", d.maxOutputTokens());
-        m.put("rpm", d.rpm());
-        m.put("tpm", d.tpm());
-        m.put("capabilities", d.capabilities().stream().map(Enum::name).sorted().toList());
-        m.put("editable", d.editable());
-        m.put("params", Values.canonicalValue(json, d.params()));
-        m.put("status", "ACTIVE");
-        return m;
-    }
-
-    private static Map<String, Object> row(UUID id, String name, Map<String, Object> desired) {
-        Map<String, Object> row = new LinkedHashMap<>(desired);
-        row.put("id", id);
-        row.put("name", name);
-        return row;
-    }
-
-    private static Map<String, Object> deploymentRow(UUID id, LiteLlmDeployment d, Map<String, Object> desired) {
-        Map<String, Object> row = new LinkedHashMap<>(desired);
-        row.put("id", id);
-        row.put("externalId", d.id());
-        row.put("params", d.params()); // as LiteLLM showed them; compared in canonical form
-        return row;
     }
 
     private static Map<String, String[]> defaults() {

@@ -5,68 +5,154 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
+import io.oneuihub.db.Written;
 import io.oneuihub.sync.SyncChange.Action;
 import io.oneuihub.sync.SyncChange.Entity;
 import io.oneuihub.sync.SyncChange.FieldChange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
- * What a sync would do: the changes with their before/after values, the counts, and the rows to write,
- * grouped by write statement (applied in insertion order). A dry run reports it; a real run applies it.
+ * What a sync would do: the changes with their before/after values, the counts, and the typed rows to write,
+ * grouped by write statement (applied in the declared order). A dry run reports it; a real run applies it,
+ * and a row the writer then leaves alone (an admin wrote it after the run read LiteLLM) turns its change into
+ * SKIPPED.
  */
 final class Plan {
 
+    static final String WRITTEN_LOCALLY = "Changed by an admin after this sync read LiteLLM; left to the next sync.";
+    static final String DELETED_LOCALLY = "Deleted by an admin after this sync read LiteLLM; left to the next sync.";
+
+    /** One write statement of a plan; its rows are of type {@code R}. */
+    record Statement<R>(String name, Class<R> type) {
+    }
+
+    /** A row with the change it applies (-1: none, e.g. a provider mapping) and its id (null: no id to check). */
+    private record Planned(Object row, UUID id, int change) {
+    }
+
+    /** Up to batch-size rows of one statement: one writer call. */
+    record Batch(Statement<?> statement, List<Object> rows) {
+
+        boolean is(Statement<?> other) {
+            return statement.equals(other);
+        }
+
+        <R> List<R> rows(Statement<R> expected) {
+            if (!is(expected)) {
+                throw new IllegalStateException(statement.name() + " is not " + expected.name());
+            }
+            return rows.stream().map(expected.type()::cast).toList();
+        }
+    }
+
     private final List<SyncChange> changes = new ArrayList<>();
-    private final Map<String, List<Map<String, Object>>> writes = new LinkedHashMap<>();
+    private final Map<Statement<?>, List<Planned>> writes = new LinkedHashMap<>();
     private int created;
     private int updated;
     private int unchanged;
     private int stale;
     private int failed;
+    private int skipped;
 
     /** Declares the statements in the order they must run (e.g. companies before models). */
-    Plan statements(String... names) {
-        for (String name : names) {
-            writes.putIfAbsent(name, new ArrayList<>());
+    Plan statements(Statement<?>... statements) {
+        for (Statement<?> statement : statements) {
+            writes.putIfAbsent(statement, new ArrayList<>());
         }
         return this;
     }
 
-    void write(String statement, Map<String, Object> row) {
-        writes.computeIfAbsent(statement, k -> new ArrayList<>()).add(row);
+    /** A row no change tracks (company and provider-key inserts: never guarded). */
+    <R> void write(Statement<R> statement, R row) {
+        rows(statement).add(new Planned(row, null, -1));
     }
 
-    void created(Entity entity, String key, Map<String, Object> after) {
+    /** The row that applies change number {@code change}; if the writer leaves row {@code id} alone, the change is SKIPPED. */
+    <R> void write(Statement<R> statement, R row, UUID id, int change) {
+        rows(statement).add(new Planned(row, Objects.requireNonNull(id, "id"), change));
+    }
+
+    private List<Planned> rows(Statement<?> statement) {
+        List<Planned> rows = writes.get(statement);
+        if (rows == null) {
+            throw new IllegalStateException("statement " + statement.name() + " not declared");
+        }
+        return rows;
+    }
+
+    /** Records a creation; answers its change number. */
+    int created(Entity entity, String key, Map<String, Object> after) {
         created++;
         List<FieldChange> fields = new ArrayList<>();
         after.forEach((field, value) -> fields.add(new FieldChange(field, null, value)));
-        changes.add(new SyncChange(entity, key, Action.CREATE, fields, null));
+        return add(new SyncChange(entity, key, Action.CREATE, fields, null));
     }
 
-    /** Compares the LiteLLM-owned fields; answers true (and records the change) when any differs. */
-    boolean compare(Entity entity, String key, Map<String, Object> before, Map<String, Object> after, boolean toStale) {
+    /**
+     * Compares the LiteLLM-owned fields. Answers the change number when any differs and the row is to be
+     * written; -1 when nothing differs, or when {@code writtenLocally} (an admin wrote the row after the run
+     * started: the difference is recorded as SKIPPED and left to the next sync).
+     */
+    int compare(Entity entity, String key, Map<String, Object> before, Map<String, Object> after, boolean toStale,
+            boolean writtenLocally) {
         List<FieldChange> fields = diff(before, after);
         if (fields.isEmpty()) {
             unchanged++;
-            return false;
+            return -1;
+        }
+        if (writtenLocally) {
+            skipped(entity, key, fields, WRITTEN_LOCALLY);
+            return -1;
         }
         if (toStale) {
             stale++;
         } else {
             updated++;
         }
-        changes.add(new SyncChange(entity, key, toStale ? Action.STALE : Action.UPDATE, fields, null));
-        return true;
+        return add(new SyncChange(entity, key, toStale ? Action.STALE : Action.UPDATE, fields, null));
     }
 
     void updated(Entity entity, String key, List<FieldChange> fields) {
         updated++;
-        changes.add(new SyncChange(entity, key, Action.UPDATE, fields, null));
+        add(new SyncChange(entity, key, Action.UPDATE, fields, null));
     }
 
     void failed(Entity entity, String key, String message) {
         failed++;
-        changes.add(new SyncChange(entity, key, Action.FAILED, List.of(), message));
+        add(new SyncChange(entity, key, Action.FAILED, List.of(), message));
+    }
+
+    /** Upstream has a change for a row an admin wrote or deleted after the run started: not applied. */
+    void skipped(Entity entity, String key, List<FieldChange> fields, String message) {
+        skipped++;
+        add(new SyncChange(entity, key, Action.SKIPPED, fields, message));
+    }
+
+    private int add(SyncChange change) {
+        changes.add(change);
+        return changes.size() - 1;
+    }
+
+    /** The writer left the row of change {@code index} alone: an admin wrote it between the run's read and its write. */
+    private void leftAlone(int index) {
+        SyncChange change = changes.get(index);
+        switch (change.action()) {
+            case CREATE -> created--;
+            case UPDATE -> updated--;
+            case STALE -> stale--;
+            default -> {
+                return;
+            }
+        }
+        skipped++;
+        changes.set(index, new SyncChange(change.entity(), change.key(), Action.SKIPPED, change.fields(),
+                change.action() == Action.CREATE ? "Created or deleted by an admin after this sync read LiteLLM; left to the next sync."
+                        : WRITTEN_LOCALLY));
     }
 
     static List<FieldChange> diff(Map<String, Object> before, Map<String, Object> after) {
@@ -80,16 +166,41 @@ final class Plan {
         return fields;
     }
 
+    /**
+     * Runs the writes in statement order, batchSize rows per writer call; reports rows written so far after
+     * each call. A tracked row missing from the writer's answer turns its change into SKIPPED. Answers the rows
+     * written.
+     */
+    Mono<Integer> apply(int batchSize, Function<Batch, Mono<Written>> writer, IntFunction<Mono<Void>> progress) {
+        record Chunk(Statement<?> statement, List<Planned> rows) {
+        }
+        List<Chunk> chunks = new ArrayList<>();
+        writes.forEach((statement, rows) -> {
+            for (int from = 0; from < rows.size(); from += batchSize) {
+                chunks.add(new Chunk(statement, rows.subList(from, Math.min(rows.size(), from + batchSize))));
+            }
+        });
+        int[] written = {0};
+        return Flux.fromIterable(chunks)
+                .concatMap(chunk -> writer.apply(new Batch(chunk.statement(), chunk.rows().stream().map(Planned::row).toList()))
+                        .flatMap(answer -> {
+                            for (Planned row : chunk.rows()) {
+                                if (row.id() != null && row.change() >= 0 && !answer.contains(row.id())) {
+                                    leftAlone(row.change());
+                                }
+                            }
+                            written[0] += answer.count();
+                            return progress.apply(written[0]);
+                        }))
+                .then(Mono.fromSupplier(() -> written[0]));
+    }
+
     SyncCounts counts() {
-        return new SyncCounts(created, updated, unchanged, stale, failed);
+        return new SyncCounts(created, updated, unchanged, stale, failed, skipped);
     }
 
     List<SyncChange> changes() {
         return changes;
-    }
-
-    Map<String, List<Map<String, Object>>> writes() {
-        return writes;
     }
 
     int rowsToWrite() {

@@ -16,7 +16,9 @@ public record SyncChange(Entity entity, String key, Action action, List<FieldCha
         CREATE,
         UPDATE,
         STALE,
-        FAILED
+        FAILED,
+        /** An admin wrote or deleted the row after the run read LiteLLM: left to the next sync. */
+        SKIPPED
     }
 
     public record FieldChange(String field, Object before, Object after) {

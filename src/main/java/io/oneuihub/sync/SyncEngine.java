@@ -51,8 +51,8 @@ public class SyncEngine implements SmartLifecycle {
     private final SyncEventBus bus;
     private final LiteLlmClient client;
     private final LiteLlmProperties litellm;
-    private final CatalogWriter catalog;
-    private final BudgetWriter budgets;
+    private final ModelSyncStore catalog;
+    private final BudgetSyncStore budgets;
     private final TransactionalOperator tx;
     private final SyncProperties properties;
     private final JsonMapper json;
@@ -61,7 +61,7 @@ public class SyncEngine implements SmartLifecycle {
     private volatile boolean running;
 
     SyncEngine(SyncRunRepository runs, SyncEventBus bus, LiteLlmClient client, LiteLlmProperties litellm,
-            CatalogWriter catalog, BudgetWriter budgets, ReactiveTransactionManager transactions, SyncProperties properties,
+            ModelSyncStore catalog, BudgetSyncStore budgets, ReactiveTransactionManager transactions, SyncProperties properties,
             JsonMapper json) {
         this.runs = runs;
         this.bus = bus;
@@ -168,11 +168,11 @@ public class SyncEngine implements SmartLifecycle {
                 .then(Mono.fromSupplier(() -> List.copyOf(fetched)))
                 .flatMap(upstream -> {
                     ModelSyncPlanner planner = new ModelSyncPlanner(json);
-                    Mono<Plan> plan = catalog.load().publishOn(Schedulers.parallel()).map(state -> planner.plan(upstream, state));
+                    Mono<Plan> plan = catalog.load(ctx.run.startedAt()).publishOn(Schedulers.parallel()).map(state -> planner.plan(upstream, state));
                     if (ctx.run.dryRun()) {
                         return plan.flatMap(p -> ctx.finish(p, 0));
                     }
-                    return plan.flatMap(p -> catalog.apply(p, properties.batchSize(), n -> ctx.applying(n, p))
+                    return plan.flatMap(p -> catalog.apply(p, ctx.run.startedAt(), properties.batchSize(), n -> ctx.applying(n, p))
                                     .flatMap(rows -> ctx.finish(p, rows)))
                             .as(tx::transactional);
                 });
@@ -194,11 +194,11 @@ public class SyncEngine implements SmartLifecycle {
                         all.getT1().getT2(), all.getT2()));
         return fetch.flatMap(upstream -> {
             BudgetSyncPlanner planner = new BudgetSyncPlanner(json);
-            Mono<Plan> plan = budgets.load().publishOn(Schedulers.parallel()).map(stored -> planner.plan(upstream, stored));
+            Mono<Plan> plan = budgets.load(ctx.run.startedAt()).publishOn(Schedulers.parallel()).map(stored -> planner.plan(upstream, stored));
             if (ctx.run.dryRun()) {
                 return plan.flatMap(p -> ctx.finish(p, 0));
             }
-            return plan.flatMap(p -> budgets.apply(p, properties.batchSize(), n -> ctx.applying(n, p))
+            return plan.flatMap(p -> budgets.apply(p, ctx.run.startedAt(), properties.batchSize(), n -> ctx.applying(n, p))
                             .flatMap(rows -> ctx.finish(p, rows)))
                     .as(tx::transactional);
         });

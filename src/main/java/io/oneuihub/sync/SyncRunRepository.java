@@ -116,6 +116,7 @@ public class SyncRunRepository {
         return db.sql("""
                         UPDATE sync_run SET status = :status, finished_at = now(), created_count = :created,
                           updated_count = :updated, unchanged_count = :unchanged, stale_count = :stale, failed_count = :failed,
+                          skipped_count = :skipped,
                           changes = :changes, change_count = :changeCount, rows_written = :rowsWritten,
                           error_code = :errorCode, error_message = :errorMessage,
                           last_event = :lastEvent, event_seq = :seq
@@ -127,6 +128,7 @@ public class SyncRunRepository {
                 .bind("unchanged", counts.unchanged())
                 .bind("stale", counts.stale())
                 .bind("failed", counts.failed())
+                .bind("skipped", counts.skipped())
                 .bind("changes", Binds.orNull(changes == null ? null : Json.of(json.writeValueAsString(changes)), Json.class))
                 .bind("changeCount", changeCount)
                 .bind("rowsWritten", rowsWritten)
@@ -165,7 +167,8 @@ public class SyncRunRepository {
                 Rows.bool(row, "dry_run"),
                 Rows.text(row, "trigger"),
                 new SyncCounts(Rows.integer(row, "created_count"), Rows.integer(row, "updated_count"),
-                        Rows.integer(row, "unchanged_count"), Rows.integer(row, "stale_count"), Rows.integer(row, "failed_count")),
+                        Rows.integer(row, "unchanged_count"), Rows.integer(row, "stale_count"), Rows.integer(row, "failed_count"),
+                        Rows.integer(row, "skipped_count")),
                 Rows.integer(row, "rows_written"),
                 changes == null ? List.of() : json.readValue(changes, CHANGES),
                 Rows.integer(row, "change_count"),

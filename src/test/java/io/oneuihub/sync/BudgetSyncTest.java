@@ -18,6 +18,18 @@ class BudgetSyncTest extends SyncTestSupport {
         assertThat(one("SELECT spend::text FROM budget WHERE external_id = 'acme-user-9001'")).startsWith("0.000001234567");
     }
 
+    /** Stored and upstream money compare at the column's 12 decimals: sub-cent spend is no phantom update. */
+    @Test
+    void aResyncOfSubCentSpendChangesNothing() {
+        sim.seedRealisticCatalog();
+        sim.putCustomer("acme-user-9001", "pro_tier", new BigDecimal("0.000001234567"));
+        syncBudgets();
+        Map<String, String> versions = rowVersions();
+        SyncRun again = syncBudgets();
+        assertThat(again.counts().updated()).as("changes: %s", again.changes()).isZero();
+        assertThat(rowVersions()).isEqualTo(versions);
+    }
+
     @Test
     void budgetsCustomersUsersAndTeamsBecomeHubBudgets() {
         sim.seedRealisticCatalog();

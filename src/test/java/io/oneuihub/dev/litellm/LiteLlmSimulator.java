@@ -48,6 +48,7 @@ public final class LiteLlmSimulator implements AutoCloseable {
     private final String masterKey;
     private final SimState state = new SimState();
     private final List<FaultRule> faults = new CopyOnWriteArrayList<>();
+    private final List<Hold> holds = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> requestCounts = new ConcurrentHashMap<>();
     private final AtomicInteger totalRequests = new AtomicInteger();
     private final java.util.Set<String> disabledRoutes = ConcurrentHashMap.newKeySet();
@@ -180,8 +181,22 @@ public final class LiteLlmSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Holds request number {@code requests + 1} whose path starts with pathPrefix: it is answered from the state
+     * at its arrival, but sent only when the test releases the returned hold. The client's response timeout
+     * still runs meanwhile.
+     */
+    public Hold holdAfter(int requests, String pathPrefix) {
+        Hold hold = new Hold(pathPrefix, requests);
+        holds.add(hold);
+        return hold;
+    }
+
+    /** Removes every fault and releases every hold. */
     public LiteLlmSimulator clearFaults() {
         faults.clear();
+        holds.forEach(Hold::release);
+        holds.clear();
         return this;
     }
 
@@ -456,7 +471,12 @@ public final class LiteLlmSimulator implements AutoCloseable {
         return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap(body -> {
             Fault fault = faults.stream().filter(rule -> rule.fires(path)).map(FaultRule::fault).findFirst().orElse(null);
             SimResponse answer = answer(method, path, uri.parameters(), request.requestHeaders(), body);
-            return send(request, response, answer, fault);
+            Hold hold = holds.stream().filter(h -> h.fires(path)).findFirst().orElse(null);
+            if (hold == null) {
+                return send(request, response, answer, fault);
+            }
+            hold.reached();
+            return Mono.fromFuture(hold.released(), true).then(Mono.defer(() -> send(request, response, answer, fault)));
         });
     }
 

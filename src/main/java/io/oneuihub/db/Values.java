@@ -1,4 +1,4 @@
-package io.oneuihub.sync;
+package io.oneuihub.db;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -19,19 +19,24 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Normalizes values the way PostgreSQL stores them, so that "upstream" and "stored" compare equal when
  * nothing changed: numerics at the column's scale, timestamps at microseconds, JSON as a canonical tree.
+ * The sync and the admin mutations both store through it: a value one stored differently from the other
+ * would show up as a phantom update in the next sync.
  */
-final class Values {
+public final class Values {
 
     private static final Pattern DURATION = Pattern.compile("^\\s*(\\d+)\\s*(mo|s|m|h|d|w|y)", Pattern.CASE_INSENSITIVE);
 
     private Values() {
     }
 
-    /** A numeric at the column's scale, trailing zeros stripped (never in exponent form when printed plain). */
     /** The scale of the price columns (numeric(30,18)): upstream prices are compared at it. */
-    static final int PRICE_SCALE = 18;
+    public static final int PRICE_SCALE = 18;
 
-    static BigDecimal decimal(BigDecimal value, int scale) {
+    /** The scale of the money columns of budget (numeric(30,12)): spend accumulates per-token prices. */
+    public static final int MONEY_SCALE = 12;
+
+    /** A numeric at the column's scale, trailing zeros stripped (never in exponent form when printed plain). */
+    public static BigDecimal decimal(BigDecimal value, int scale) {
         if (value == null) {
             return null;
         }
@@ -39,12 +44,12 @@ final class Values {
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
-    static OffsetDateTime time(OffsetDateTime value) {
+    public static OffsetDateTime time(OffsetDateTime value) {
         return value == null ? null : value.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 
     /** LiteLLM reads only the leading digits and unit ("1hr" = "1h"); anything else cannot be stored. */
-    static String duration(String value) {
+    public static String duration(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -61,7 +66,7 @@ final class Values {
     }
 
     /** JSON as plain Java values with sorted keys and exact, normalized numbers: equal iff semantically equal. */
-    static Object canonical(JsonNode node) {
+    public static Object canonical(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
@@ -87,16 +92,16 @@ final class Values {
         return node.asString();
     }
 
-    static Object canonicalJson(JsonMapper json, String text) {
+    public static Object canonicalJson(JsonMapper json, String text) {
         return text == null ? null : canonical(json.readTree(text));
     }
 
-    static Object canonicalValue(JsonMapper json, Object value) {
+    public static Object canonicalValue(JsonMapper json, Object value) {
         return value == null ? null : canonical(json.valueToTree(value));
     }
 
     /** What goes into a jsonb_to_recordset document: text for numbers and times (exact), JSON for the rest. */
-    static Object forSql(Object value) {
+    public static Object forSql(Object value) {
         if (value instanceof BigDecimal d) {
             return d.toPlainString();
         }

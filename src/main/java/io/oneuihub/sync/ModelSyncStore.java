@@ -1,0 +1,119 @@
+package io.oneuihub.sync;
+
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.IntFunction;
+
+import io.oneuihub.catalog.CompanyWriter;
+import io.oneuihub.catalog.CompanyWriter.CompanyRow;
+import io.oneuihub.catalog.CompanyWriter.ProviderRow;
+import io.oneuihub.catalog.DeploymentRow;
+import io.oneuihub.catalog.DeploymentWriter;
+import io.oneuihub.catalog.ModelRow;
+import io.oneuihub.catalog.ModelWriter;
+import io.oneuihub.db.Rows;
+import io.oneuihub.db.WriteOrigin;
+import io.oneuihub.db.Written;
+import io.oneuihub.sync.Plan.Batch;
+import io.oneuihub.sync.Plan.Statement;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The models sync's reads of the stored catalog and the application of its plan, through the catalog's writers
+ * (the same ones the model mutations use), as a sync that started at the run's started_at.
+ */
+@Component
+class ModelSyncStore {
+
+    static final Statement<CompanyRow> COMPANY_INSERT = new Statement<>("company.insert", CompanyRow.class);
+    static final Statement<ProviderRow> PROVIDER_INSERT = new Statement<>("company_provider.insert", ProviderRow.class);
+    static final Statement<ModelRow> MODEL_INSERT = new Statement<>("model.insert", ModelRow.class);
+    static final Statement<ModelRow> MODEL_UPDATE = new Statement<>("model.update", ModelRow.class);
+    static final Statement<UUID> MODEL_STALE = new Statement<>("model.stale", UUID.class);
+    static final Statement<DeploymentRow> DEPLOYMENT_INSERT = new Statement<>("deployment.insert", DeploymentRow.class);
+    static final Statement<DeploymentRow> DEPLOYMENT_UPDATE = new Statement<>("deployment.update", DeploymentRow.class);
+    static final Statement<UUID> DEPLOYMENT_STALE = new Statement<>("deployment.stale", UUID.class);
+
+    static final Statement<?>[] ORDER = {COMPANY_INSERT, PROVIDER_INSERT, MODEL_INSERT, MODEL_UPDATE, MODEL_STALE,
+        DEPLOYMENT_INSERT, DEPLOYMENT_UPDATE, DEPLOYMENT_STALE};
+
+    /**
+     * The stored catalog as far as a run that started at {@code since} cares: live rows only, plus what was
+     * deleted since the run started (upstream may still show it: the run must not bring it back).
+     */
+    record CatalogState(Map<String, UUID> providers, Map<String, UUID> companiesBySlug, List<ModelWriter.Stored> models,
+            List<DeploymentWriter.Stored> deployments, Set<String> deletedModels, Set<String> deletedDeployments,
+            OffsetDateTime since) {
+    }
+
+    private final DatabaseClient db;
+    private final CompanyWriter companies;
+    private final ModelWriter models;
+    private final DeploymentWriter deployments;
+
+    ModelSyncStore(DatabaseClient db, CompanyWriter companies, ModelWriter models, DeploymentWriter deployments) {
+        this.db = db;
+        this.companies = companies;
+        this.models = models;
+        this.deployments = deployments;
+    }
+
+    /** Inside the apply transaction when there is one. */
+    Mono<CatalogState> load(OffsetDateTime since) {
+        Mono<Map<String, UUID>> providers = db.sql("SELECT provider, company_id FROM company_provider")
+                .map(row -> Map.entry(Rows.text(row, "provider"), Rows.uuid(row, "company_id")))
+                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue, HashMap::new);
+        Mono<Map<String, UUID>> slugs = db.sql("SELECT slug, id FROM company")
+                .map(row -> Map.entry(Rows.text(row, "slug"), Rows.uuid(row, "id")))
+                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue, HashMap::new);
+        Mono<Set<String>> deleted = models.deletedSince(since);
+        Mono<Set<String>> deletedDeployments = deployments.deletedSince(since);
+        return Mono.zip(providers, slugs, models.live().collectList(), deployments.live().collectList(), deleted, deletedDeployments)
+                .map(t -> new CatalogState(t.getT1(), t.getT2(), t.getT3(), t.getT4(), t.getT5(), t.getT6(), since));
+    }
+
+    /**
+     * Purges the tombstones older than the run (see V3), then runs the plan's writes in order, batchSize rows
+     * per statement, guarded as a sync that started at {@code runStartedAt}. Answers the rows written.
+     */
+    Mono<Integer> apply(Plan plan, OffsetDateTime runStartedAt, int batchSize, IntFunction<Mono<Void>> progress) {
+        WriteOrigin origin = WriteOrigin.sync(runStartedAt);
+        return deployments.purgeTombstones(runStartedAt)
+                .then(models.purgeTombstones(runStartedAt))
+                .then(plan.apply(batchSize, batch -> write(batch, origin), progress));
+    }
+
+    private Mono<Written> write(Batch batch, WriteOrigin origin) {
+        if (batch.is(COMPANY_INSERT)) {
+            return companies.insertDiscovered(batch.rows(COMPANY_INSERT));
+        }
+        if (batch.is(PROVIDER_INSERT)) {
+            return companies.mapProviders(batch.rows(PROVIDER_INSERT));
+        }
+        if (batch.is(MODEL_INSERT)) {
+            return models.insert(batch.rows(MODEL_INSERT), origin);
+        }
+        if (batch.is(MODEL_UPDATE)) {
+            return models.update(batch.rows(MODEL_UPDATE), origin);
+        }
+        if (batch.is(MODEL_STALE)) {
+            return models.markStale(batch.rows(MODEL_STALE), origin);
+        }
+        if (batch.is(DEPLOYMENT_INSERT)) {
+            return deployments.insert(batch.rows(DEPLOYMENT_INSERT), origin);
+        }
+        if (batch.is(DEPLOYMENT_UPDATE)) {
+            return deployments.update(batch.rows(DEPLOYMENT_UPDATE), origin);
+        }
+        if (batch.is(DEPLOYMENT_STALE)) {
+            return deployments.markStale(batch.rows(DEPLOYMENT_STALE), origin);
+        }
+        return Mono.error(new IllegalStateException("no writer for " + batch.statement().name()));
+    }
+}
