@@ -7,6 +7,13 @@ import java.util.UUID;
 
 import io.oneuihub.catalog.RecordStatus;
 
+/**
+ * A budget as the API shows it.
+ *
+ * @param sharedBudgetId         a CUSTOMER budget on a SHARED budget: the hub id of that budget (null when the hub
+ *                               has none with that budget_id)
+ * @param sharedBudgetExternalId the LiteLLM budget_id of that SHARED budget (what LiteLLM links the customer to)
+ */
 public record Budget(
         UUID id,
         BudgetScope scope,
@@ -22,6 +29,7 @@ public record Budget(
         Integer maxParallelRequests,
         List<ModelBudget> modelBudgets,
         UUID sharedBudgetId,
+        String sharedBudgetExternalId,
         RecordStatus status,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
@@ -32,7 +40,7 @@ public record Budget(
             List<ModelBudget> modelBudgets, RecordStatus status, OffsetDateTime createdAt, OffsetDateTime updatedAt,
             OffsetDateTime lastSyncedAt) {
         this(id, scope, externalId, name, maxBudget, softBudget, spend, duration, resetAt, tpmLimit, rpmLimit, maxParallelRequests,
-                modelBudgets, null, status, createdAt, updatedAt, lastSyncedAt);
+                modelBudgets, null, null, status, createdAt, updatedAt, lastSyncedAt);
     }
 
     /** What is left to spend; negative once the budget is overspent, null without a hard limit. */

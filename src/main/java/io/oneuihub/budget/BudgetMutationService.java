@@ -261,6 +261,19 @@ public class BudgetMutationService {
         if (!link.isOmitted() && s.scope() != BudgetScope.CUSTOMER) {
             check.errors.add(UserError.invalid("Only a CUSTOMER budget can use a SHARED budget.", "input", "sharedBudgetId"));
         }
+        if (s.scope() == BudgetScope.CUSTOMER) {
+            if (link.value() != null && change.any()) {
+                check.errors.add(UserError.invalid("A customer either uses a SHARED budget or has limits of its own, not both.",
+                        "input", "sharedBudgetId"));
+            } else if (link.isOmitted() && s.sharedBudgetExternalId() != null && change.any()) {
+                check.errors.add(UserError.invalid("This customer uses the SHARED budget '" + s.sharedBudgetExternalId()
+                        + "': change that budget, or pass sharedBudgetId: null to give the customer limits of its own.",
+                        "input", "sharedBudgetId"));
+            }
+        }
+        if (!check.ok()) {
+            return Mono.just(BudgetPayload.refused(check.errors)); // the limits given do not apply to this budget at all
+        }
         check.softUnderMax(change, s.maxBudget(), s.softBudget());
         switch (s.scope()) {
             case USER -> {
@@ -286,17 +299,7 @@ public class BudgetMutationService {
                     check.errors.add(cannotClearMax("team"));
                 }
             }
-            case CUSTOMER -> {
-                if (link.value() != null && change.any()) {
-                    check.errors.add(UserError.invalid("A customer either uses a SHARED budget or has limits of its own, not both.",
-                            "input", "sharedBudgetId"));
-                } else if (link.isOmitted() && s.sharedBudgetExternalId() != null && change.any()) {
-                    check.errors.add(UserError.invalid("This customer uses the SHARED budget '" + s.sharedBudgetExternalId()
-                            + "': change that budget, or pass sharedBudgetId: null to give the customer limits of its own.",
-                            "input", "sharedBudgetId"));
-                }
-            }
-            case SHARED -> {
+            case CUSTOMER, SHARED -> {
             }
         }
         if (!check.ok()) {

@@ -199,6 +199,7 @@ class BudgetMutationTest extends SyncTestSupport {
     @Test
     void createUserOrTeamBudgetNeedsAnExistingUserOrTeamWithoutABudget() {
         Map<String, String> before = checksums();
+        int userWrites = sim.requestCount("POST", "/user/update");
         assertThat(refused("createBudget", Map.of("scope", "USER", "externalId", "ghost@acme.example", "maxBudget", 5)))
                 .singleElement().satisfies(e -> {
                     assertThat(e.get("code")).isEqualTo("NOT_FOUND");
@@ -206,7 +207,7 @@ class BudgetMutationTest extends SyncTestSupport {
                 });
         // LiteLLM's /user/update would have created the user: it was never called
         assertThat(sim.user("ghost@acme.example")).isNull();
-        assertThat(sim.requestCount("POST", "/user/update")).isZero();
+        assertThat(sim.requestCount("POST", "/user/update")).isEqualTo(userWrites);
         assertThat(refused("createBudget", Map.of("scope", "TEAM", "externalId", "no-such-team", "maxBudget", 5)))
                 .singleElement().satisfies(e -> assertThat(e.get("code")).isEqualTo("NOT_FOUND"));
 
@@ -276,8 +277,9 @@ class BudgetMutationTest extends SyncTestSupport {
         nothingLeftToSync();
 
         // LiteLLM's /customer/update would drop a 0: the hub changes the budget row instead
-        ok("updateBudget", Map.of("id", globex, "maxBudget", 0));
+        ok("updateBudget", Map.of("id", globex, "maxBudget", 0, "softBudget", 0));
         assertThat(decimal(sim.budget("enterprise").get("max_budget"))).isZero();
+        assertThat(decimal(sim.budget("enterprise").get("soft_budget"))).isZero();
         nothingLeftToSync();
     }
 
@@ -377,13 +379,14 @@ class BudgetMutationTest extends SyncTestSupport {
     void deletingASharedBudgetThatCustomersUseNeedsForce() {
         String pro = hubId("SHARED", "pro_tier");
         Map<String, String> before = checksums();
+        int deletes = sim.requestCount("POST", "/budget/delete");
         assertThat(refusedDelete(Map.of("id", pro))).singleElement().satisfies(e -> {
             assertThat(e.get("code")).isEqualTo("CONFLICT");
             assertThat(e.get("field")).isEqualTo(List.of("input", "force"));
             assertThat((String) e.get("message")).contains("2 customers use this budget in LiteLLM: acme-user-9001, acme-user-9002");
         });
         assertThat(sim.budget("pro_tier")).isNotNull();
-        assertThat(sim.requestCount("POST", "/budget/delete")).isZero();
+        assertThat(sim.requestCount("POST", "/budget/delete")).isEqualTo(deletes);
         assertThat(checksums()).isEqualTo(before);
 
         assertThat(deleted(Map.of("id", pro, "force", true))).isEqualTo(pro);
