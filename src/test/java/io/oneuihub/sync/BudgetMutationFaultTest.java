@@ -66,7 +66,7 @@ class BudgetMutationFaultTest extends SyncTestSupport {
         CREATE_SHARED("createBudget", true, "/budget/new", "/budget/info"),
         CREATE_CUSTOMER("createBudget", false, "/customer/new", "/customer/info"),
         CREATE_USER("createBudget", false, "/user/update"),
-        CREATE_TEAM("createBudget", true, "/team/update"),
+        CREATE_TEAM("createBudget", false, "/team/update"),
         UPDATE_SHARED("updateBudget", false, "/budget/update"),
         UPDATE_CUSTOMER("updateBudget", true, "/budget/update"),
         UPDATE_USER("updateBudget", false, "/user/update"),
