@@ -177,6 +177,30 @@ class BudgetMutationFaultTest extends SyncTestSupport {
         assertThat(run.counts().created() + run.counts().updated() + run.counts().stale()).as("%s", run.changes()).isZero();
     }
 
+    /**
+     * Every call answered just inside the client's response timeout, but the mutation needs several: the upstream
+     * deadline (60 % of the request timeout) ends it as UPSTREAM_UNAVAILABLE in the payload, not as an HTTP 503.
+     */
+    @Test
+    void aSlowLiteLlmEndsInsideTheRequestTimeoutWithAPayload() {
+        Map<String, String> before = checksums();
+        String pro = hubId("SHARED", "pro_tier");
+        sim.inject(Fault.latency(Duration.ofMillis(1500)));
+        long started = System.nanoTime();
+        try {
+            // reads the customer, relinks it, reads it back and reads the tier: four calls of 1.5 s
+            Map<String, Object> payload = payload("updateBudget", Map.of("id", hubId("CUSTOMER", "acme-user-8812"), "sharedBudgetId", pro));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(payload.get("budget")).isNull();
+            assertThat(payload.get("userErrors")).asString().contains("UPSTREAM_UNAVAILABLE").contains("no answer within 6000 ms")
+                    .contains("next budgets sync");
+            assertThat(took).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            sim.clearFaults();
+        }
+        assertThat(checksums()).isEqualTo(before);
+    }
+
     @Test
     void aLocalWriteThatFailsAfterLiteLlmAcceptedIsLeftToTheNextSync() {
         db.sql("""

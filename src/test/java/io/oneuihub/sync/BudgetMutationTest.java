@@ -236,6 +236,24 @@ class BudgetMutationTest extends SyncTestSupport {
         nothingLeftToSync();
     }
 
+    /** A 2025 LiteLLM ignores a team's soft budget: the hub stores what LiteLLM kept, as the sync will. */
+    @Test
+    void whatLiteLlmIgnoresIsNotStored() {
+        sim.mode(io.oneuihub.dev.litellm.ShapeMode.MID);
+        try {
+            syncBudgets(); // the research team's soft budget is not shown by such a build either
+            sim.putTeam("7f1c9a2e-0d4b-4c3a-8e6f-5b2a1c0d9e8f", "ops", null, BigDecimal.ZERO, null);
+            Map<String, Object> budget = ok("createBudget", Map.of("scope", "TEAM", "externalId", "7f1c9a2e-0d4b-4c3a-8e6f-5b2a1c0d9e8f",
+                    "maxBudget", 250, "softBudget", 200));
+            assertThat(sim.lastRequestBody("POST", "/team/update")).contains("\"soft_budget\":200");
+            assertThat(budget).containsEntry("softBudget", null);
+            assertThat(decimal(budget.get("maxBudget"))).isEqualByComparingTo("250");
+            nothingLeftToSync();
+        } finally {
+            sim.mode(io.oneuihub.dev.litellm.ShapeMode.CURRENT);
+        }
+    }
+
     // ================================================================== updateBudget
 
     @Test
