@@ -168,10 +168,23 @@ public class BudgetMutationService {
             }
             case CUSTOMER -> {
                 CustomerRequest customer = new CustomerRequest(externalId, name, link, null, null, null);
-                Mono<LiteLlmCustomer> write = Mono.defer(() -> {
-                    sent.set(true);
-                    return link != null ? litellm.createCustomer(customer) : litellm.createCustomer(customer, request(null, limits, null));
-                });
+                Mono<LiteLlmCustomer> write = litellm.customer(externalId).map(java.util.Optional::of)
+                        .onErrorResume(notFound(), e -> Mono.just(java.util.Optional.empty()))
+                        .flatMap(found -> {
+                            if (found.isEmpty()) {
+                                sent.set(true);
+                                return link != null ? litellm.createCustomer(customer)
+                                        : litellm.createCustomer(customer, request(null, limits, null));
+                            }
+                            if (found.get().budgetId() != null) {
+                                return refused(UserError.conflict("LiteLLM customer '" + externalId + "' already has a budget ('"
+                                        + found.get().budgetId() + "'): run a budgets sync and change it with updateBudget.",
+                                        "input", "externalId"));
+                            }
+                            // a customer LiteLLM created on its first request, without a budget: give it one
+                            return link != null ? relink(externalId, name, link, sent)
+                                    : ownBudgetRow(externalId, name, limits, sent).map(Own::customer);
+                        });
                 Mono<LocalWrite> created = upstream.bounded(write.flatMap(c -> customerRow(id, c, link)), op);
                 yield reread(created, sent, () -> litellm.customer(externalId).flatMap(c -> customerRow(id, c, link)), "externalId");
             }
@@ -366,20 +379,17 @@ public class BudgetMutationService {
         if (relinkTo != null && !relinkTo.isEmpty()) {
             // onto a SHARED budget: one relink. A former own budget row stays in LiteLLM, unused: the sync then shows
             // it as a SHARED budget, so we store it as one now.
-            return customer.flatMap(before -> {
-                sent.set(true);
-                return litellm.updateCustomer(new CustomerRequest(ext, null, relinkTo, null, null, null))
-                        .flatMap(after -> limitsOf(after).flatMap(tier -> {
-                            List<BudgetRow> rows = new ArrayList<>(List.of(BudgetRow.customer(s.id(), after, tier, relinkTo)));
-                            if (s.sharedBudgetExternalId() != null || before.budgetId() == null || before.budgetId().equals(relinkTo)) {
-                                return Mono.just(new LocalWrite(rows, List.of(), List.of()));
-                            }
-                            return orphanedOwnRow(before.budgetId()).map(orphan -> {
-                                orphan.ifPresent(rows::add);
-                                return new LocalWrite(rows, List.of(), List.of());
-                            });
-                        }));
-            });
+            return customer.flatMap(before -> relink(ext, null, relinkTo, sent)
+                    .flatMap(after -> limitsOf(after).flatMap(tier -> {
+                        List<BudgetRow> rows = new ArrayList<>(List.of(BudgetRow.customer(s.id(), after, tier, relinkTo)));
+                        if (s.sharedBudgetExternalId() != null || before.budgetId() == null || before.budgetId().equals(relinkTo)) {
+                            return Mono.just(new LocalWrite(rows, List.of(), List.of()));
+                        }
+                        return orphanedOwnRow(before.budgetId()).map(orphan -> {
+                            orphan.ifPresent(rows::add);
+                            return new LocalWrite(rows, List.of(), List.of());
+                        });
+                    })));
         }
         if (relinkTo != null && s.sharedBudgetExternalId() != null) {
             // off a SHARED budget: a new own budget row (the tier's limits, with the changes), then the relink
@@ -387,18 +397,8 @@ public class BudgetMutationService {
             return customer.flatMap(before -> litellm.budget(tier).flatMap(current -> {
                 Limits merged = change.applyTo(limits(current));
                 softAboveMax(merged);
-                String own = UUID.randomUUID().toString();
-                sent.set(true);
-                return litellm.createBudget(request(own, merged, null))
-                        .flatMap(created -> litellm.updateCustomer(new CustomerRequest(ext, null, own, null, null, null))
-                                .onErrorResume(e -> litellm.deleteBudget(own) // nobody uses it yet: take it back
-                                        .onErrorResume(cleanup -> {
-                                            log.warn("Budget row {} was created for customer {} but could not be removed after the relink failed: {}",
-                                                    own, ext, cleanup.getMessage());
-                                            return Mono.empty();
-                                        })
-                                        .then(Mono.error(e)))
-                                .map(after -> LocalWrite.of(BudgetRow.customer(s.id(), after, created, null))));
+                return ownBudgetRow(ext, null, merged, sent)
+                        .map(own -> LocalWrite.of(BudgetRow.customer(s.id(), own.customer(), own.budget(), null)));
             }));
         }
         // own limits, changed in the customer's own budget row (/customer/update would drop 0 and budget_duration)
@@ -420,6 +420,35 @@ public class BudgetMutationService {
                 }).map(b -> LocalWrite.of(BudgetRow.customer(s.id(), c, b, null)));
             });
         });
+    }
+
+    /** A customer and the budget row it now uses. */
+    private record Own(LiteLlmCustomer customer, LiteLlmBudget budget) {
+    }
+
+    /**
+     * Gives an existing customer a budget row of its own: the row first (a new id of ours), then the link. If the
+     * link fails the row is taken back (nobody uses it yet), so LiteLLM is left as it was.
+     */
+    private Mono<Own> ownBudgetRow(String customerId, String alias, Limits limits, AtomicBoolean sent) {
+        String own = UUID.randomUUID().toString();
+        sent.set(true);
+        return litellm.createBudget(request(own, limits, null))
+                .flatMap(created -> litellm.updateCustomer(new CustomerRequest(customerId, alias, own, null, null, null))
+                        .onErrorResume(e -> litellm.deleteBudget(own)
+                                .onErrorResume(cleanup -> {
+                                    log.warn("Budget row {} was created for customer {} but could not be removed after the link failed: {}",
+                                            own, customerId, cleanup.getMessage());
+                                    return Mono.empty();
+                                })
+                                .then(Mono.error(e)))
+                        .map(after -> new Own(after, created)));
+    }
+
+    /** Links an existing customer to a SHARED budget (LiteLLM reads the customer back). */
+    private Mono<LiteLlmCustomer> relink(String customerId, String alias, String sharedBudget, AtomicBoolean sent) {
+        sent.set(true);
+        return litellm.updateCustomer(new CustomerRequest(customerId, alias, sharedBudget, null, null, null));
     }
 
     /** A customer's former own budget row as the sync will see it once no customer uses it: a SHARED budget. */

@@ -59,12 +59,13 @@ class BudgetMutationFaultTest extends SyncTestSupport {
             new Failure("404 detail", null, Rejection.detail(404, "Entity not found in db"), "NOT_FOUND"));
 
     /**
-     * A mutation, the LiteLLM routes its write (and, for a create, the look-up by its own id) goes to, and whether
-     * it also meets the timeout (each costs the client's response timeout; the code path is shared).
+     * A mutation, the LiteLLM route its write goes to, for a create the route of its look-up by its own id (reads of
+     * it before the write are served), and whether it also meets the timeout (each costs the client's response
+     * timeout; the code path is shared).
      */
     enum Case {
-        CREATE_SHARED("createBudget", true, "/budget/new", "/budget/info"),
-        CREATE_CUSTOMER("createBudget", false, "/customer/new", "/customer/info"),
+        CREATE_SHARED("createBudget", true, "/budget/new", "/budget/info", 0),
+        CREATE_CUSTOMER("createBudget", false, "/customer/new", "/customer/info", 1),
         CREATE_USER("createBudget", false, "/user/update"),
         CREATE_TEAM("createBudget", false, "/team/update"),
         UPDATE_SHARED("updateBudget", false, "/budget/update"),
@@ -78,12 +79,20 @@ class BudgetMutationFaultTest extends SyncTestSupport {
 
         final String mutation;
         final boolean timeout;
-        final List<String> paths;
+        final String write;
+        final String lookup;
+        final int readsBefore;
 
-        Case(String mutation, boolean timeout, String... paths) {
+        Case(String mutation, boolean timeout, String write, String lookup, int readsBefore) {
             this.mutation = mutation;
             this.timeout = timeout;
-            this.paths = List.of(paths);
+            this.write = write;
+            this.lookup = lookup;
+            this.readsBefore = readsBefore;
+        }
+
+        Case(String mutation, boolean timeout, String write) {
+            this(mutation, timeout, write, null, 0);
         }
     }
 
@@ -129,12 +138,13 @@ class BudgetMutationFaultTest extends SyncTestSupport {
             sim.reset().seedRealisticCatalog();
             sim.putTeam("7f1c9a2e-0d4b-4c3a-8e6f-5b2a1c0d9e8f", "ops", null, java.math.BigDecimal.ONE, null);
             sim.clearFaults();
-            for (String path : c.paths) {
-                if (failure.fault() != null) {
-                    sim.inject(failure.fault(), path);
-                } else {
-                    sim.reject(failure.rejection(), path);
+            if (failure.fault() != null) {
+                sim.inject(failure.fault(), c.write);
+                if (c.lookup != null) {
+                    sim.failAfter(c.readsBefore, failure.fault(), c.lookup); // the look-up fails too
                 }
+            } else {
+                sim.reject(failure.rejection(), c.write);
             }
             Map<String, Object> payload = payload(c.mutation, input);
             outcomes.add(failure + " -> " + payload.get("userErrors"));

@@ -123,6 +123,37 @@ class BudgetMutationTest extends SyncTestSupport {
         assertThat(one("SELECT shared_budget_external_id FROM budget WHERE external_id = 'initech-8'")).isEqualTo("weekly-sandbox");
     }
 
+    /** LiteLLM creates a customer (without a budget) on its first request: such a customer is given one. */
+    @Test
+    void createCustomerBudgetForACustomerLiteLlmHasWithoutOne() {
+        Map<String, Object> own = ok("createBudget", Map.of("scope", "CUSTOMER", "externalId", "walk-in", "maxBudget", 2,
+                "duration", "1d"));
+        String row = (String) sim.customer("walk-in").get("budget_id");
+        assertThat(row).isNotNull();
+        assertThat(sim.budget(row)).containsEntry("budget_duration", "1d");
+        assertThat(own).containsEntry("externalId", "walk-in").containsEntry("sharedBudgetId", null);
+        nothingLeftToSync();
+
+        sim.putCustomer("walk-in-2", null, new BigDecimal("0.5"));
+        String sandbox = hubId("SHARED", "weekly-sandbox");
+        Map<String, Object> linked = ok("createBudget", Map.of("scope", "CUSTOMER", "externalId", "walk-in-2", "name", "Second",
+                "sharedBudgetId", sandbox));
+        assertThat(sim.customer("walk-in-2")).containsEntry("budget_id", "weekly-sandbox").containsEntry("alias", "Second");
+        assertThat(linked).containsEntry("sharedBudgetId", sandbox).containsEntry("name", "Second");
+        assertThat(decimal(linked.get("spend"))).isEqualByComparingTo("0.5");
+        nothingLeftToSync();
+
+        sim.putCustomer("unsynced", "free_tier", BigDecimal.ZERO);
+        Map<String, String> before = checksums();
+        assertThat(refused("createBudget", Map.of("scope", "CUSTOMER", "externalId", "unsynced", "maxBudget", 1)))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.get("code")).isEqualTo("CONFLICT");
+                    assertThat((String) e.get("message")).contains("already has a budget");
+                });
+        assertThat(sim.customer("unsynced")).containsEntry("budget_id", "free_tier");
+        assertThat(checksums()).isEqualTo(before);
+    }
+
     @Test
     void aCustomerBudgetHasOwnLimitsOrASharedBudgetNeverBothOrNeither() {
         Map<String, String> before = checksums();
