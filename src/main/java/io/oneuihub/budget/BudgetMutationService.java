@@ -244,7 +244,18 @@ public class BudgetMutationService {
         ArgumentValue<String> link = input.sharedBudgetId();
         UUID tierId = link.value() == null ? null : check.id(link.value(), "sharedBudgetId");
         if (!check.ok()) {
-            return Mono.just(BudgetPayload.refused(check.errors));
+            if (id == null) {
+                return Mono.just(BudgetPayload.refused(check.errors));
+            }
+            // every error at once: also those that depend on the stored budget (nothing is sent to LiteLLM)
+            return stored(id).map(s -> {
+                        List<UserError> all = new ArrayList<>(check.errors);
+                        Set<List<String>> named = new java.util.HashSet<>();
+                        all.forEach(e -> named.add(e.field()));
+                        scopeErrors(s.row(), change, link).stream().filter(e -> !named.contains(e.field())).forEach(all::add);
+                        return BudgetPayload.refused(all);
+                    })
+                    .onErrorResume(Refused.class, r -> Mono.just(BudgetPayload.refused(check.errors)));
         }
         Mono<String> tier = tierId == null ? Mono.just("") : sharedExternalId(tierId, "sharedBudgetId");
         return Mono.zip(stored(id), tier)
@@ -269,7 +280,8 @@ public class BudgetMutationService {
                 .onErrorResume(BudgetLocks::timedOut, e -> Mono.just(BudgetPayload.refused(busy())));
     }
 
-    private Mono<BudgetPayload> updateChecked(BudgetRow s, BudgetChange change, ArgumentValue<String> link, UUID tierId, String tier) {
+    /** The checks of an update that depend on the budget's scope and stored limits. */
+    private static List<UserError> scopeErrors(BudgetRow s, BudgetChange change, ArgumentValue<String> link) {
         BudgetChecks check = new BudgetChecks();
         if (!link.isOmitted() && s.scope() != BudgetScope.CUSTOMER) {
             check.errors.add(UserError.invalid("Only a CUSTOMER budget can use a SHARED budget.", "input", "sharedBudgetId"));
@@ -285,7 +297,7 @@ public class BudgetMutationService {
             }
         }
         if (!check.ok()) {
-            return Mono.just(BudgetPayload.refused(check.errors)); // the limits given do not apply to this budget at all
+            return check.errors; // the limits given do not apply to this budget at all
         }
         check.softUnderMax(change, s.maxBudget(), s.softBudget());
         switch (s.scope()) {
@@ -315,8 +327,13 @@ public class BudgetMutationService {
             case CUSTOMER, SHARED -> {
             }
         }
-        if (!check.ok()) {
-            return Mono.just(BudgetPayload.refused(check.errors));
+        return check.errors;
+    }
+
+    private Mono<BudgetPayload> updateChecked(BudgetRow s, BudgetChange change, ArgumentValue<String> link, UUID tierId, String tier) {
+        List<UserError> errors = scopeErrors(s, change, link);
+        if (!errors.isEmpty()) {
+            return Mono.just(BudgetPayload.refused(errors));
         }
         boolean relink = s.scope() == BudgetScope.CUSTOMER && !link.isOmitted()
                 && !Objects.equals(link.value() == null ? null : tier, s.sharedBudgetExternalId());

@@ -203,6 +203,11 @@ class BudgetMutationTest extends SyncTestSupport {
                 .singleElement().satisfies(e -> invalid(e, "input", "maxBudget"));
         assertThat(refused("updateBudget", Map.of("id", pro, "duration", "2mo")))
                 .singleElement().satisfies(e -> invalid(e, "input", "duration"));
+        // every error at once, also those found against the stored budget
+        assertThat(refused("updateBudget", Map.of("id", pro, "duration", "2mo", "softBudget", 101)))
+                .extracting(e -> e.get("field")).containsExactly(List.of("input", "duration"), List.of("input", "softBudget"));
+        assertThat(refused("updateBudget", Map.of("id", pro, "maxBudget", -1)))
+                .singleElement().satisfies(e -> invalid(e, "input", "maxBudget"));
         assertThat(refused("updateBudget", Map.of("id", "not-an-id")))
                 .singleElement().satisfies(e -> invalid(e, "input", "id"));
         assertThat(refused("deleteBudget", Map.of("id", "not-an-id")))
