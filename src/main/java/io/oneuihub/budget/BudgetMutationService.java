@@ -7,9 +7,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,7 +119,7 @@ public class BudgetMutationService {
             check.errors.add(UserError.invalid("A CUSTOMER budget needs limits of its own or a sharedBudgetId.", "input", "sharedBudgetId"));
         }
         if ((scope == BudgetScope.USER || scope == BudgetScope.TEAM) && input.maxBudget() == null) {
-            check.errors.add(UserError.invalid("A " + scope + " budget needs a maxBudget: LiteLLM has no " + scope.name().toLowerCase()
+            check.errors.add(UserError.invalid("A " + scope + " budget needs a maxBudget: LiteLLM has no " + scope.name().toLowerCase(java.util.Locale.ROOT)
                     + " budget without one.", "input", "maxBudget"));
         }
         if (scope == BudgetScope.USER && input.softBudget() != null) {
@@ -168,8 +170,8 @@ public class BudgetMutationService {
             }
             case CUSTOMER -> {
                 CustomerRequest customer = new CustomerRequest(externalId, name, link, null, null, null);
-                Mono<LiteLlmCustomer> write = litellm.customer(externalId).map(java.util.Optional::of)
-                        .onErrorResume(notFound(), e -> Mono.just(java.util.Optional.empty()))
+                Mono<LiteLlmCustomer> write = litellm.customer(externalId).map(Optional::of)
+                        .onErrorResume(notFound(), e -> Mono.just(Optional.empty()))
                         .flatMap(found -> {
                             if (found.isEmpty()) {
                                 sent.set(true);
@@ -250,7 +252,7 @@ public class BudgetMutationService {
             // every error at once: also those that depend on the stored budget (nothing is sent to LiteLLM)
             return stored(id).map(s -> {
                         List<UserError> all = new ArrayList<>(check.errors);
-                        Set<List<String>> named = new java.util.HashSet<>();
+                        Set<List<String>> named = new HashSet<>();
                         all.forEach(e -> named.add(e.field()));
                         scopeErrors(s.row(), change, link).stream().filter(e -> !named.contains(e.field())).forEach(all::add);
                         return BudgetPayload.refused(all);
@@ -469,13 +471,13 @@ public class BudgetMutationService {
     }
 
     /** A customer's former own budget row as the sync will see it once no customer uses it: a SHARED budget. */
-    private Mono<java.util.Optional<BudgetRow>> orphanedOwnRow(String budgetId) {
+    private Mono<Optional<BudgetRow>> orphanedOwnRow(String budgetId) {
         return litellm.budget(budgetId)
-                .map(b -> java.util.Optional.of(BudgetRow.shared(UUID.randomUUID(), b)))
+                .map(b -> Optional.of(BudgetRow.shared(UUID.randomUUID(), b)))
                 .onErrorResume(e -> {
                     log.info("Budget row {} left unused in LiteLLM could not be read ({}); the next budgets sync will list it",
                             budgetId, e.getMessage());
-                    return Mono.just(java.util.Optional.empty());
+                    return Mono.just(Optional.empty());
                 });
     }
 
@@ -518,9 +520,9 @@ public class BudgetMutationService {
             case CUSTOMER -> litellm.customer(ext)
                     .flatMap(c -> {
                         sent.set(true);
-                        return litellm.deleteCustomers(List.of(ext)).thenReturn(java.util.Optional.ofNullable(c.budgetId()));
+                        return litellm.deleteCustomers(List.of(ext)).thenReturn(Optional.ofNullable(c.budgetId()));
                     })
-                    .onErrorResume(notFound(), e -> Mono.just(java.util.Optional.empty()))
+                    .onErrorResume(notFound(), e -> Mono.just(Optional.empty()))
                     .flatMap(ownRow -> {
                         // LiteLLM keeps the customer's own budget row; unused, the sync lists it as SHARED
                         if (s.sharedBudgetExternalId() != null || ownRow.isEmpty()) {
