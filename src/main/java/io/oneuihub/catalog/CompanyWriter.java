@@ -218,9 +218,13 @@ public class CompanyWriter {
                 .map(row -> row.get("n", Long.class)).one();
     }
 
-    /** Moves every model (company_manual as it is) and every provider key of {@code from} to {@code to}. */
+    /**
+     * Moves every model (company_manual as it is) and every provider key of {@code from} to {@code to}. The
+     * models are stamped as written by a mutation, so a sync that read LiteLLM before this does not move them back.
+     */
     Mono<Void> moveModelsAndKeys(UUID from, UUID to) {
-        return db.sql("UPDATE model SET company_id = :to, updated_at = now() WHERE company_id = :from")
+        return db.sql("UPDATE model SET company_id = :to, updated_at = now(), local_write_at = now() "
+                        + "WHERE company_id = :from AND deleted_at IS NULL")
                 .bind("from", from).bind("to", to).then()
                 .then(db.sql("UPDATE company_provider SET company_id = :to WHERE company_id = :from")
                         .bind("from", from).bind("to", to).then());
@@ -276,7 +280,7 @@ public class CompanyWriter {
                 return Mono.just(0);
             }
             return db.sql("""
-                            UPDATE model m SET company_id = r.company_id, updated_at = now()
+                            UPDATE model m SET company_id = r.company_id, updated_at = now(), local_write_at = now()
                             FROM unnest(CAST(:ids AS uuid[]), CAST(:companies AS uuid[])) AS r(id, company_id)
                             WHERE m.id = r.id AND NOT m.company_manual AND m.deleted_at IS NULL""")
                     .bind("ids", ids.toArray(UUID[]::new))
