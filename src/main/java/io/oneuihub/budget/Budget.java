@@ -7,6 +7,13 @@ import java.util.UUID;
 
 import io.oneuihub.catalog.RecordStatus;
 
+/**
+ * A budget as the API shows it.
+ *
+ * @param sharedBudgetId         a CUSTOMER budget on a SHARED budget: the hub id of that budget (null when the hub
+ *                               has none with that budget_id)
+ * @param sharedBudgetExternalId the LiteLLM budget_id of that SHARED budget (what LiteLLM links the customer to)
+ */
 public record Budget(
         UUID id,
         BudgetScope scope,
@@ -21,10 +28,20 @@ public record Budget(
         Long rpmLimit,
         Integer maxParallelRequests,
         List<ModelBudget> modelBudgets,
+        UUID sharedBudgetId,
+        String sharedBudgetExternalId,
         RecordStatus status,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
         OffsetDateTime lastSyncedAt) {
+
+    public Budget(UUID id, BudgetScope scope, String externalId, String name, BigDecimal maxBudget, BigDecimal softBudget,
+            BigDecimal spend, String duration, OffsetDateTime resetAt, Long tpmLimit, Long rpmLimit, Integer maxParallelRequests,
+            List<ModelBudget> modelBudgets, RecordStatus status, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+            OffsetDateTime lastSyncedAt) {
+        this(id, scope, externalId, name, maxBudget, softBudget, spend, duration, resetAt, tpmLimit, rpmLimit, maxParallelRequests,
+                modelBudgets, null, null, status, createdAt, updatedAt, lastSyncedAt);
+    }
 
     /** What is left to spend; negative once the budget is overspent, null without a hard limit. */
     public BigDecimal remaining() {

@@ -30,6 +30,10 @@ public class BudgetRepository {
             new SortKey("coalesce(b.external_id, '')", SortKey.Type.TEXT),
             SortKey.id("b")), false);
 
+    /** Every column, and the hub id of the SHARED budget a customer uses (by its LiteLLM budget_id, see V5). */
+    static final String COLUMNS = "b.*, (SELECT s.id FROM budget s WHERE s.scope = 'SHARED' AND s.external_id = b.shared_budget_external_id"
+            + " AND s.deleted_at IS NULL) AS shared_budget_id";
+
     private static final TypeReference<List<ModelBudget>> MODEL_BUDGETS = new TypeReference<>() {
     };
 
@@ -45,11 +49,11 @@ public class BudgetRepository {
 
     Mono<Connection<Budget>> page(SqlFilter filter, PageRequest page, boolean withTotal) {
         // Tombstoned budgets (a mutation's delete, purged by a later sync) are gone.
-        return pager.page("b.*", "budget b", filter.and("b.deleted_at IS NULL"), BY_SCOPE_AND_KEY, page, withTotal, (row, i) -> map(row, json));
+        return pager.page(COLUMNS, "budget b", filter.and("b.deleted_at IS NULL"), BY_SCOPE_AND_KEY, page, withTotal, (row, i) -> map(row, json));
     }
 
     public Mono<Budget> findById(UUID id) {
-        return db.sql("SELECT b.* FROM budget b WHERE b.id = :id AND b.deleted_at IS NULL").bind("id", id).map(row -> map(row, json)).one();
+        return db.sql("SELECT " + COLUMNS + " FROM budget b WHERE b.id = :id AND b.deleted_at IS NULL").bind("id", id).map(row -> map(row, json)).one();
     }
 
     public Mono<Budget> insert(Budget budget) {
@@ -92,6 +96,9 @@ public class BudgetRepository {
                 Rows.bigint(row, "rpm_limit"),
                 Rows.integer(row, "max_parallel_requests"),
                 json.readValue(Rows.json(row, "model_budgets"), MODEL_BUDGETS),
+                // read through COLUMNS; the writers' plain SELECT * has no such column
+                row instanceof io.r2dbc.spi.Row r && r.getMetadata().contains("shared_budget_id") ? Rows.uuid(row, "shared_budget_id") : null,
+                Rows.text(row, "shared_budget_external_id"),
                 RecordStatus.valueOf(Rows.text(row, "status")),
                 Rows.time(row, "created_at"),
                 Rows.time(row, "updated_at"),

@@ -19,7 +19,9 @@ import io.oneuihub.litellm.LiteLlmUser;
  * microseconds in UTC. The factories are what the hub stores for what LiteLLM reports, for the budgets sync
  * and for the budget mutations' re-read alike.
  *
- * @param externalId the LiteLLM key: budget_id (SHARED), the customer's user_id, user_id or team_id
+ * @param externalId             the LiteLLM key: budget_id (SHARED), the customer's user_id, user_id or team_id
+ * @param sharedBudgetExternalId a CUSTOMER budget on a SHARED budget: that budget's budget_id (its limits are
+ *                               these); null for a customer's own budget row and for every other scope
  */
 public record BudgetRow(
         UUID id,
@@ -35,7 +37,8 @@ public record BudgetRow(
         Long rpmLimit,
         Integer maxParallelRequests,
         List<ModelBudget> modelBudgets,
-        RecordStatus status) {
+        RecordStatus status,
+        String sharedBudgetExternalId) {
 
     public BudgetRow {
         Objects.requireNonNull(scope, "scope");
@@ -45,6 +48,17 @@ public record BudgetRow(
         spend = Values.decimal(spend == null ? BigDecimal.ZERO : spend, Values.MONEY_SCALE);
         resetAt = Values.time(resetAt);
         modelBudgets = modelBudgets == null ? List.of() : List.copyOf(modelBudgets);
+        if (sharedBudgetExternalId != null && scope != BudgetScope.CUSTOMER) {
+            throw new IllegalArgumentException("only a CUSTOMER budget uses a SHARED budget: " + scope);
+        }
+    }
+
+    /** A budget that uses no SHARED budget. */
+    public BudgetRow(UUID id, BudgetScope scope, String externalId, String name, BigDecimal maxBudget, BigDecimal softBudget,
+            BigDecimal spend, String duration, OffsetDateTime resetAt, Long tpmLimit, Long rpmLimit, Integer maxParallelRequests,
+            List<ModelBudget> modelBudgets, RecordStatus status) {
+        this(id, scope, externalId, name, maxBudget, softBudget, spend, duration, resetAt, tpmLimit, rpmLimit, maxParallelRequests,
+                modelBudgets, status, null);
     }
 
     /** The sync's key of a budget: scope and external id. */
@@ -58,23 +72,32 @@ public record BudgetRow(
 
     public BudgetRow withId(UUID newId) {
         return new BudgetRow(newId, scope, externalId, name, maxBudget, softBudget, spend, duration, resetAt, tpmLimit,
-                rpmLimit, maxParallelRequests, modelBudgets, status);
+                rpmLimit, maxParallelRequests, modelBudgets, status, sharedBudgetExternalId);
     }
 
     /** The LiteLLM-owned part of a stored budget. */
     public static BudgetRow of(Budget b) {
         return new BudgetRow(b.id(), b.scope(), b.externalId(), b.name(), b.maxBudget(), b.softBudget(), b.spend(), b.duration(),
-                b.resetAt(), b.tpmLimit(), b.rpmLimit(), b.maxParallelRequests(), b.modelBudgets(), b.status());
+                b.resetAt(), b.tpmLimit(), b.rpmLimit(), b.maxParallelRequests(), b.modelBudgets(), b.status(),
+                b.sharedBudgetExternalId());
     }
 
-    /** A LiteLLM budget row no customer uses (or used by several): its limits, no spend of its own. */
+    /**
+     * A LiteLLM budget row that is not one customer's own (used by no customer or by several, or known to the hub
+     * as SHARED): its limits, no spend of its own.
+     */
     public static BudgetRow shared(UUID id, LiteLlmBudget b) {
         return limits(id, BudgetScope.SHARED, b.id(), b.id(), BigDecimal.ZERO, b);
     }
 
-    /** A customer's budget: the limits of its budget row ({@code limits}: its own or the tier it links to), its spend. */
-    public static BudgetRow customer(UUID id, LiteLlmCustomer c, LiteLlmBudget limits) {
-        return limits(id, BudgetScope.CUSTOMER, c.id(), c.alias() != null ? c.alias() : c.id(), c.spend(), limits);
+    /**
+     * A customer's budget: the limits of its budget row ({@code limits}: its own or the SHARED one it uses, then
+     * named by {@code sharedBudgetExternalId}), its spend.
+     */
+    public static BudgetRow customer(UUID id, LiteLlmCustomer c, LiteLlmBudget limits, String sharedBudgetExternalId) {
+        BudgetRow row = limits(id, BudgetScope.CUSTOMER, c.id(), c.alias() != null ? c.alias() : c.id(), c.spend(), limits);
+        return new BudgetRow(row.id, row.scope, row.externalId, row.name, row.maxBudget, row.softBudget, row.spend, row.duration,
+                row.resetAt, row.tpmLimit, row.rpmLimit, row.maxParallelRequests, row.modelBudgets, row.status, sharedBudgetExternalId);
     }
 
     public static BudgetRow user(UUID id, LiteLlmUser u) {

@@ -30,7 +30,7 @@ public class BudgetWriter {
     static final Recordset<BudgetRow> ROWS = Recordset.of(BudgetRow.class, """
             id uuid, scope text, "externalId" text, name text, "maxBudget" numeric, "softBudget" numeric, spend numeric,
             duration text, "resetAt" timestamptz, "tpmLimit" bigint, "rpmLimit" bigint, "maxParallelRequests" integer,
-            "modelBudgets" jsonb, status text""");
+            "modelBudgets" jsonb, status text, "sharedBudgetExternalId" text""");
 
     /** A stored, live budget. */
     public record Stored(BudgetRow row, OffsetDateTime localWriteAt, OffsetDateTime updatedAt) {
@@ -54,10 +54,11 @@ public class BudgetWriter {
     public Mono<Written> insert(List<BudgetRow> rows, WriteOrigin origin) {
         return write(rows, origin, """
                 INSERT INTO budget (id, scope, external_id, name, max_budget, soft_budget, spend, duration, reset_at,
-                  tpm_limit, rpm_limit, max_parallel_requests, model_budgets, status, last_synced_at, local_write_at)
+                  tpm_limit, rpm_limit, max_parallel_requests, model_budgets, status, shared_budget_external_id, last_synced_at,
+                  local_write_at)
                 SELECT r.id, r.scope, r."externalId", r.name, r."maxBudget", r."softBudget", coalesce(r.spend, 0), r.duration,
                   r."resetAt", r."tpmLimit", r."rpmLimit", r."maxParallelRequests", coalesce(r."modelBudgets", '[]'),
-                  r.status, now(), %s
+                  r.status, r."sharedBudgetExternalId", now(), %s
                 FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
                 ON CONFLICT DO NOTHING
                 RETURNING id""".formatted(origin.insertedLocalWrite(), ROWS.columns()));
@@ -69,8 +70,8 @@ public class BudgetWriter {
                 UPDATE budget b SET name = r.name, max_budget = r."maxBudget", soft_budget = r."softBudget",
                   spend = coalesce(r.spend, 0), duration = r.duration, reset_at = r."resetAt", tpm_limit = r."tpmLimit",
                   rpm_limit = r."rpmLimit", max_parallel_requests = r."maxParallelRequests",
-                  model_budgets = coalesce(r."modelBudgets", '[]'), status = r.status, updated_at = now(),
-                  last_synced_at = now()%s
+                  model_budgets = coalesce(r."modelBudgets", '[]'), status = r.status,
+                  shared_budget_external_id = r."sharedBudgetExternalId", updated_at = now(), last_synced_at = now()%s
                 FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
                 WHERE b.id = r.id AND b.deleted_at IS NULL%s
                 RETURNING b.id""".formatted(origin.stamp(), ROWS.columns(), origin.guard("b")));
@@ -116,6 +117,13 @@ public class BudgetWriter {
     public Mono<Stored> find(BudgetScope scope, String externalId) {
         return db.sql("SELECT * FROM budget WHERE scope = :scope AND external_id = :externalId AND deleted_at IS NULL")
                 .bind("scope", scope.name()).bind("externalId", externalId).map(this::stored).one();
+    }
+
+    /** The live CUSTOMER budgets on this SHARED budget (by its LiteLLM budget_id). */
+    public Flux<Stored> linkedTo(String sharedBudgetExternalId) {
+        return db.sql("SELECT * FROM budget WHERE scope = 'CUSTOMER' AND shared_budget_external_id = :shared AND deleted_at IS NULL"
+                        + " ORDER BY external_id")
+                .bind("shared", sharedBudgetExternalId).map(this::stored).all();
     }
 
     /** Reads and locks a live budget until the transaction ends. */

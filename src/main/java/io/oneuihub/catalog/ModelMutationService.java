@@ -50,7 +50,7 @@ import reactor.core.publisher.Mono;
 public class ModelMutationService {
 
     private static final Logger log = LoggerFactory.getLogger(ModelMutationService.class);
-    static final String LOCAL_WRITE_FAILED = "LOCAL_WRITE_FAILED";
+    static final String LOCAL_WRITE_FAILED = UserError.LOCAL_WRITE_FAILED;
     private static final String NEXT_SYNC = "The next models sync will show whether LiteLLM applied it and store what LiteLLM has.";
 
     private final LiteLlmClient litellm;

@@ -13,6 +13,8 @@ public record UserError(List<String> field, String message, String code) {
     public static final String INVALID_INPUT = "INVALID_INPUT";
     public static final String NOT_FOUND = "NOT_FOUND";
     public static final String CONFLICT = "CONFLICT";
+    /** LiteLLM accepted a write, the hub could not store it: the next sync stores what LiteLLM holds. */
+    public static final String LOCAL_WRITE_FAILED = "LOCAL_WRITE_FAILED";
 
     public UserError {
         field = field == null ? null : List.copyOf(field);

@@ -262,6 +262,17 @@ public class LiteLlmClient {
                 .map(body -> decodeRow(op, body, WireDecoder::customer, "customer " + request.id()));
     }
 
+    /**
+     * Creates a customer with limits of its own: LiteLLM stores them in a new budget row linked to the customer
+     * (one call, so there is no half-created customer). The request's budgetId is ignored.
+     */
+    public Mono<LiteLlmCustomer> createCustomer(CustomerRequest request, BudgetRequest ownLimits) {
+        String op = "POST /customer/new";
+        return validDuration(op, ownLimits.duration())
+                .then(write(post("/customer/new", RequestBodies.customerWithOwnBudget(request, ownLimits)), op))
+                .map(body -> decodeRow(op, body, WireDecoder::customer, "customer " + request.id()));
+    }
+
     public Mono<LiteLlmCustomer> updateCustomer(CustomerRequest request) {
         String op = "POST /customer/update";
         return write(post("/customer/update", RequestBodies.customer(request)), op)

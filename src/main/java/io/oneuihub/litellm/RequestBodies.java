@@ -91,6 +91,20 @@ final class RequestBodies {
         return body;
     }
 
+    /**
+     * {@code /customer/new} with inline limits: LiteLLM creates a private budget row for the customer from them
+     * (never together with a budget_id: LiteLLM answers 422 for max_budget with budget_id).
+     */
+    static Map<String, Object> customerWithOwnBudget(CustomerRequest r, BudgetRequest limits) {
+        Map<String, Object> body = customer(r);
+        Map<String, Object> inline = budget(limits, false);
+        inline.remove("budget_id");
+        inline.remove("budget_reset_at"); // LiteLLM computes the first reset itself
+        body.remove("budget_id");
+        body.putAll(inline);
+        return body;
+    }
+
     static Map<String, Object> userUpdate(UserBudgetUpdate update) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user_id", update.userId());
@@ -100,6 +114,9 @@ final class RequestBodies {
         putIf(body, "rpm_limit", update.rpmLimit(), false);
         putIf(body, "max_parallel_requests", update.maxParallelRequests(), false);
         putIf(body, "spend", update.spend(), false);
+        if (!update.modelBudgets().isEmpty()) {
+            body.put("model_max_budget", modelMaxBudget(update.modelBudgets()));
+        }
         return body;
     }
 
@@ -108,10 +125,15 @@ final class RequestBodies {
         body.put("team_id", update.teamId());
         body.put("max_budget", update.maxBudget());
         body.put("soft_budget", update.softBudget());
-        body.put("budget_duration", update.duration());
+        if (update.sendDuration()) {
+            body.put("budget_duration", update.duration());
+        }
         body.put("tpm_limit", update.tpmLimit());
         body.put("rpm_limit", update.rpmLimit());
         body.put("max_parallel_requests", update.maxParallelRequests());
+        if (update.modelBudgets() != null) {
+            body.put("model_max_budget", modelMaxBudget(update.modelBudgets()));
+        }
         return body;
     }
 

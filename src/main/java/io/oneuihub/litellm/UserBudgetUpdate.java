@@ -1,6 +1,9 @@
 package io.oneuihub.litellm;
 
 import java.math.BigDecimal;
+import java.util.List;
+
+import io.oneuihub.budget.ModelBudget;
 
 /**
  * Budget fields of an internal user. {@code maxBudget} is always sent (null clears the cap on builds since
@@ -14,5 +17,15 @@ public record UserBudgetUpdate(
         Long tpmLimit,
         Long rpmLimit,
         Integer maxParallelRequests,
-        BigDecimal spend) {
+        BigDecimal spend,
+        List<ModelBudget> modelBudgets) {
+
+    public UserBudgetUpdate {
+        modelBudgets = modelBudgets == null ? List.of() : List.copyOf(modelBudgets);
+    }
+
+    public UserBudgetUpdate(String userId, BigDecimal maxBudget, String duration, Long tpmLimit, Long rpmLimit,
+            Integer maxParallelRequests, BigDecimal spend) {
+        this(userId, maxBudget, duration, tpmLimit, rpmLimit, maxParallelRequests, spend, List.of());
+    }
 }

@@ -23,8 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * LiteLLM's budget rows, customers, users and teams -> hub budgets ({@link BudgetRow}'s factories, which the
  * budget mutations use too):
- * a budget row used by a customer becomes one CUSTOMER budget per customer (the row's limits, the customer's
- * spend, keyed by the customer id); a budget row no customer uses is SHARED (keyed by budget id, spend 0);
+ * every customer with a budget row becomes a CUSTOMER budget (the row's limits, the customer's spend, keyed by
+ * the customer id); a budget row that is not one customer's own (used by no customer or by several, or known
+ * here as SHARED already) is also a SHARED budget (keyed by budget id, spend 0), and the customers on it name
+ * it (sharedBudgetExternalId);
  * users and teams with a max_budget become USER / TEAM budgets. Pure and deterministic. Rows an admin wrote or
  * deleted after the run started are reported as SKIPPED, as in {@link ModelSyncPlanner}.
  */
@@ -47,7 +49,20 @@ final class BudgetSyncPlanner {
         Map<String, BudgetRow> desired = new TreeMap<>();
         Map<String, LiteLlmBudget> rows = new HashMap<>();
         upstream.budgets().forEach(b -> rows.putIfAbsent(b.id(), b));
-        Set<String> usedByCustomers = new HashSet<>();
+        // How many customers use each budget row. A row that is not one customer's own is SHARED: used by no
+        // customer or by several, or already known here as SHARED (created as one, or listed as one before; it
+        // stays SHARED when one customer is left on it, so a mutation and the next sync agree).
+        Map<String, Integer> customersOf = new HashMap<>();
+        for (LiteLlmCustomer c : upstream.customers()) {
+            String id = budgetIdOf(c);
+            if (id != null) {
+                customersOf.merge(id, 1, Integer::sum);
+            }
+        }
+        Set<String> knownShared = new HashSet<>();
+        state.budgets().stream().map(BudgetWriter.Stored::row).filter(r -> r.scope() == BudgetScope.SHARED)
+                .forEach(r -> knownShared.add(r.externalId()));
+        java.util.function.Predicate<String> shared = id -> knownShared.contains(id) || customersOf.getOrDefault(id, 0) != 1;
         // Rows LiteLLM still has but we could not read: counted as failed, and left as they are (not STALE).
         Set<String> skipped = new HashSet<>();
 
@@ -59,21 +74,16 @@ final class BudgetSyncPlanner {
             if (row == null) {
                 row = c.budget();
             }
-            if (c.budgetId() != null) {
-                usedByCustomers.add(c.budgetId());
-            }
-            if (row != null && row.id() != null) {
-                usedByCustomers.add(row.id());
-            }
             if (row == null) {
                 plan.failed(Entity.BUDGET, BudgetRow.key(BudgetScope.CUSTOMER, c.id()), "budget " + c.budgetId() + " not found in LiteLLM");
                 skipped.add(BudgetRow.key(BudgetScope.CUSTOMER, c.id()));
                 continue;
             }
-            put(plan, desired, skipped, BudgetRow.customer(null, c, row));
+            String id = budgetIdOf(c);
+            put(plan, desired, skipped, BudgetRow.customer(null, c, row, id != null && shared.test(id) ? id : null));
         }
         for (LiteLlmBudget b : upstream.budgets()) {
-            if (!usedByCustomers.contains(b.id())) {
+            if (shared.test(b.id())) {
                 put(plan, desired, skipped, BudgetRow.shared(null, b));
             }
         }
@@ -121,6 +131,11 @@ final class BudgetSyncPlanner {
             }
         }
         return plan;
+    }
+
+    /** The budget row a customer uses: its budget_id, or the id of the embedded row on builds without one. */
+    private static String budgetIdOf(LiteLlmCustomer c) {
+        return c.budgetId() != null ? c.budgetId() : c.budget() == null ? null : c.budget().id();
     }
 
     private Map<String, Object> fields(BudgetRow row) {

@@ -252,7 +252,9 @@ class FixtureContractTest {
     private void customers() {
         request("customer_new.request_with_budget_id.json",
                 RequestBodies.customer(new CustomerRequest("acme-user-8812", "ACME Corp – Jane", "free_tier", null, "eu", null)));
-        notConsumed("customer_new.request_inline_budget.json"); // the client links budgets by id only (see CustomerRequest)
+        request("customer_new.request_inline_budget.json", RequestBodies.customerWithOwnBudget(
+                new CustomerRequest("acme-user-9001", null, null, null, null, null),
+                new BudgetRequest(null, new BigDecimal("25.0"), null, null, null, 60L, "30d", null, List.of())));
         ok("customer_new.200.json", body -> {
             LiteLlmCustomer c = WireDecoder.customer(body);
             assertThat(c.id()).isEqualTo("acme-user-8812");

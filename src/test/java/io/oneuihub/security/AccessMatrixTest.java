@@ -123,6 +123,11 @@ class AccessMatrixTest extends GraphQlTestSupport {
             adminOp("Mutation.addDeployment", "mutation { addDeployment(input: {modelId: \"" + NO_ID + "\", litellmModel: \"openai/gpt-4o\"}) { model { id } userErrors { code } } }"),
             adminOp("Mutation.updateDeployment", "mutation { updateDeployment(input: {id: \"" + NO_ID + "\", limits: {rpm: 1}}) { deployment { id } userErrors { code } } }"),
             adminOp("Mutation.removeDeployment", "mutation { removeDeployment(input: {id: \"" + NO_ID + "\"}) { deletedId userErrors { code } } }"),
+            adminOp("Query.budgets[Budget.sharedBudgetId]", "{ budgets(first: 2) { nodes { sharedBudgetId } } }"),
+            // Refused before LiteLLM (an invalid duration, no such budget): an admin gets past authorization.
+            adminOp("Mutation.createBudget", "mutation { createBudget(input: {scope: SHARED, externalId: \"x\", duration: \"2mo\"}) { budget { id } userErrors { code } } }"),
+            adminOp("Mutation.updateBudget", "mutation { updateBudget(input: {id: \"" + NO_ID + "\", maxBudget: 1}) { budget { id } userErrors { code } } }"),
+            adminOp("Mutation.deleteBudget", "mutation { deleteBudget(input: {id: \"" + NO_ID + "\"}) { deletedId userErrors { code } } }"),
             adminOp("Mutation.syncBudgets", "mutation { syncBudgets(input: {dryRun: true}) { run { id } userErrors { code } } }"),
             // No run has this id: an admin gets past authorization to a clean BAD_REQUEST.
             row("Subscription.syncProgress", "subscription { syncProgress(runId: \"" + NO_ID + "\") { phase } }",

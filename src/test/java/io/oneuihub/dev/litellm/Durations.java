@@ -21,6 +21,12 @@ final class Durations {
         return duration != null && GRAMMAR.matcher(duration).find();
     }
 
+    /** "2mo", "12mo": LiteLLM's /budget/new only handles one month (API.md §3.9). */
+    static boolean monthsOtherThanOne(String duration) {
+        Matcher m = GRAMMAR.matcher(duration);
+        return m.find() && "mo".equals(m.group(2)) && Long.parseLong(m.group(1)) != 1;
+    }
+
     static OffsetDateTime firstReset(String duration, OffsetDateTime now, ShapeMode mode) {
         Matcher m = GRAMMAR.matcher(duration);
         if (!m.find()) {

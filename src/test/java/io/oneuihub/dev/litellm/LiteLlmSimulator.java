@@ -200,7 +200,26 @@ public final class LiteLlmSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Requests whose path starts with pathPrefix are refused with this answer (until {@link #reset()} or
+     * {@link #clearRejections()}), and change nothing.
+     */
+    public LiteLlmSimulator reject(Rejection rejection, String pathPrefix) {
+        state.reject(pathPrefix, rejection);
+        return this;
+    }
+
+    public LiteLlmSimulator clearRejections() {
+        state.clearRejections();
+        return this;
+    }
+
     // ------------------------------------------------------------------ counters
+
+    /** The body of the last request to e.g. ("POST", "/budget/update"); null if none had one. */
+    public String lastRequestBody(String method, String path) {
+        return state.lastBody(method + " " + path);
+    }
 
     public int requestCount() {
         return totalRequests.get();

@@ -47,6 +47,9 @@ final class SimState {
     private boolean storeModelInDb = true;
     private ShapeMode mode = ShapeMode.CURRENT;
     private Clock clock = Clock.systemUTC();
+    /** Refusals by route prefix, consulted before anything is changed; and the last body each route received. */
+    private final List<Map.Entry<String, Rejection>> rejections = new ArrayList<>();
+    private final Map<String, String> lastBodies = new LinkedHashMap<>();
 
     // ------------------------------------------------------------------ knobs
 
@@ -161,6 +164,20 @@ final class SimState {
         synthetic = SyntheticCatalog.NONE;
         globalSpend = null;
         globalMaxBudget = null;
+        rejections.clear();
+        lastBodies.clear();
+    }
+
+    synchronized void reject(String pathPrefix, Rejection rejection) {
+        rejections.add(Map.entry(pathPrefix, rejection));
+    }
+
+    synchronized void clearRejections() {
+        rejections.clear();
+    }
+
+    synchronized String lastBody(String methodAndPath) {
+        return lastBodies.get(methodAndPath);
     }
 
     Map<String, Object> newBudgetRow(String id, BigDecimal maxBudget, BigDecimal softBudget, String duration) {
@@ -184,6 +201,14 @@ final class SimState {
     synchronized SimResponse handle(String method, String path, Map<String, List<String>> query, byte[] body) {
         String route = path.startsWith("/end_user/") ? "/customer/" + path.substring("/end_user/".length())
                 : path.startsWith("/v1/model/info") ? "/model/info" : path;
+        if (body != null && body.length > 0) {
+            lastBodies.put(method + " " + path, new String(body, StandardCharsets.UTF_8));
+        }
+        for (Map.Entry<String, Rejection> r : rejections) {
+            if (path.startsWith(r.getKey())) {
+                return r.getValue().response();
+            }
+        }
         Matcher patch = MODEL_UPDATE_PATCH.matcher(route);
         if (patch.matches() && !"/model/update".equals(route)) {
             return "PATCH".equals(method) ? patchModel(patch.group(1), SimJson.readObject(body)) : methodNotAllowed();
@@ -600,8 +625,8 @@ final class SimState {
                     : SimResponse.plain(500, "Internal Server Error");
         }
         String duration = (String) req.get("budget_duration");
-        if (duration != null && !Durations.valid(duration)) {
-            return SimResponse.plain(500, "Internal Server Error");
+        if (duration != null && (!Durations.valid(duration) || Durations.monthsOtherThanOne(duration))) {
+            return SimResponse.plain(500, "Internal Server Error"); // released builds crash on e.g. "2mo"
         }
         Map<String, Object> row = newBudgetRow(id, decimal(req.get("max_budget")), decimal(req.get("soft_budget")), duration);
         for (String f : List.of("max_parallel_requests", "tpm_limit", "rpm_limit", "model_max_budget")) {
@@ -733,12 +758,23 @@ final class SimState {
                     "bad_request", "user_id");
         }
         String budgetId = (String) body.get("budget_id");
-        if (body.get("max_budget") != null || body.get("budget_duration") != null || body.get("rpm_limit") != null
-                || body.get("tpm_limit") != null) {
-            Map<String, Object> row = newBudgetRow(UUID.randomUUID().toString(), decimal(body.get("max_budget")), null,
-                    (String) body.get("budget_duration"));
-            row.put("rpm_limit", body.get("rpm_limit"));
-            row.put("tpm_limit", body.get("tpm_limit"));
+        List<String> inline = List.of("max_budget", "soft_budget", "max_parallel_requests", "tpm_limit", "rpm_limit",
+                "budget_duration", "model_max_budget", "budget_reset_at");
+        if (inline.stream().anyMatch(f -> body.get(f) != null)) {
+            // any budget field but budget_id: a private budget row for this customer (a budget_id given too is ignored)
+            String duration = (String) body.get("budget_duration");
+            if (duration != null && !Durations.valid(duration)) {
+                return SimResponse.plain(500, "Internal Server Error");
+            }
+            Map<String, Object> row = newBudgetRow(UUID.randomUUID().toString(), decimal(body.get("max_budget")),
+                    decimal(body.get("soft_budget")), null);
+            for (String f : List.of("max_parallel_requests", "tpm_limit", "rpm_limit", "model_max_budget")) {
+                row.put(f, body.get(f));
+            }
+            row.put("budget_duration", duration);
+            // inline budgets get now + duration, not the calendar rule of /budget/new (API.md §13)
+            row.put("budget_reset_at", body.get("budget_reset_at") != null ? body.get("budget_reset_at")
+                    : duration == null ? null : Durations.firstReset(duration, now(), ShapeMode.MID).format(PRISMA));
             budgets.put((String) row.get("budget_id"), row);
             budgetId = (String) row.get("budget_id");
         } else if (budgetId != null && !budgets.containsKey(budgetId)) {

@@ -1,0 +1,4 @@
+package io.oneuihub.budget;
+
+public record DeleteBudgetInput(String id, Boolean force) {
+}
