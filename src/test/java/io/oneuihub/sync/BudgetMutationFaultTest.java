@@ -170,7 +170,7 @@ class BudgetMutationFaultTest extends SyncTestSupport {
 
     @Test
     void aCreateWithoutAReadableAnswerIsLookedUpByItsOwnId() {
-        for (Fault fault : List.of(Fault.malformedJson(), Fault.connectionClosed(), Fault.latency(Duration.ofMillis(2500)))) {
+        for (Fault fault : List.of(Fault.malformedJson(), Fault.truncatedJson(), Fault.latency(Duration.ofMillis(2500)))) {
             sim.clearFaults();
             sim.inject(fault, "/budget/new");
             String id = "tier-" + fault.kind().name().toLowerCase();
