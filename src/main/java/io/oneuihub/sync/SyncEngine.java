@@ -306,7 +306,8 @@ public class SyncEngine implements SmartLifecycle {
             List<SyncChange> kept = all.size() > properties.maxChanges() ? all.subList(0, properties.maxChanges()) : all;
             String message = (run.dryRun() ? "Dry run: " : "") + counts.created() + " created, " + counts.updated()
                     + " updated, " + counts.unchanged() + " unchanged, " + counts.stale() + " stale, " + counts.failed()
-                    + " failed" + (run.dryRun() ? " (nothing written)" : "; " + rowsWritten + " rows written");
+                    + " failed" + (counts.skipped() == 0 ? "" : ", " + counts.skipped() + " skipped (changed by an admin during this sync)")
+                    + (run.dryRun() ? " (nothing written)" : "; " + rowsWritten + " rows written");
             SyncEvent completed = next(SyncPhase.COMPLETED, plan.rowsToWrite(), plan.rowsToWrite(), counts, message, null);
             return runs.finish(run.id(), SyncStatus.SUCCEEDED, counts, List.copyOf(kept), all.size(), rowsWritten, null, completed)
                     .thenReturn(new Outcome(completed));
