@@ -52,7 +52,7 @@ public class BudgetWriter {
 
     /** Inserts budgets; a row whose id or (scope, externalId) exists already (live or tombstoned) is left out. */
     public Mono<Written> insert(List<BudgetRow> rows, WriteOrigin origin) {
-        return write(rows, origin, """
+        return origin.writeRows(db, json, ROWS, rows, """
                 INSERT INTO budget (id, scope, external_id, name, max_budget, soft_budget, spend, duration, reset_at,
                   tpm_limit, rpm_limit, max_parallel_requests, model_budgets, status, shared_budget_external_id, last_synced_at,
                   local_write_at)
@@ -66,7 +66,7 @@ public class BudgetWriter {
 
     /** Sets the LiteLLM-owned columns and status of live rows by id (scope and externalId are the key). */
     public Mono<Written> update(List<BudgetRow> rows, WriteOrigin origin) {
-        return write(rows, origin, """
+        return origin.writeRows(db, json, ROWS, rows, """
                 UPDATE budget b SET name = r.name, max_budget = r."maxBudget", soft_budget = r."softBudget",
                   spend = coalesce(r.spend, 0), duration = r.duration, reset_at = r."resetAt", tpm_limit = r."tpmLimit",
                   rpm_limit = r."rpmLimit", max_parallel_requests = r."maxParallelRequests",
@@ -78,7 +78,7 @@ public class BudgetWriter {
     }
 
     public Mono<Written> markStale(Collection<UUID> ids, WriteOrigin origin) {
-        return byIds(ids, origin, """
+        return origin.writeIds(db, ids, """
                 UPDATE budget b SET status = 'STALE', updated_at = now(), last_synced_at = now()%s
                 WHERE b.id = ANY(:ids) AND b.status <> 'STALE' AND b.deleted_at IS NULL%s
                 RETURNING b.id""".formatted(origin.stamp(), origin.guard("b")));
@@ -86,7 +86,7 @@ public class BudgetWriter {
 
     /** A mutation's delete: tombstones the rows (deleted_at = local_write_at = now()). */
     public Mono<Written> markDeleted(Collection<UUID> ids) {
-        return byIds(ids, WriteOrigin.mutation(), """
+        return WriteOrigin.mutation().writeIds(db, ids, """
                 UPDATE budget SET deleted_at = now(), local_write_at = now(), updated_at = now()
                 WHERE id = ANY(:ids) AND deleted_at IS NULL RETURNING id""");
     }
@@ -142,16 +142,6 @@ public class BudgetWriter {
     }
 
     // ------------------------------------------------------------------ plumbing
-
-    private Mono<Written> write(List<BudgetRow> rows, WriteOrigin origin, String sql) {
-        return rows.isEmpty() ? Mono.just(Written.NONE)
-                : Written.returningIds(origin.statement(db, sql).bind("rows", ROWS.document(json, rows)));
-    }
-
-    private Mono<Written> byIds(Collection<UUID> ids, WriteOrigin origin, String sql) {
-        return ids.isEmpty() ? Mono.just(Written.NONE)
-                : Written.returningIds(origin.statement(db, sql).bind("ids", ids.toArray(UUID[]::new)));
-    }
 
     private Stored stored(Readable row) {
         Budget budget = BudgetRepository.map(row, json);

@@ -54,7 +54,7 @@ public class DeploymentWriter {
     // ------------------------------------------------------------------ writes
 
     public Mono<Written> insert(List<DeploymentRow> rows, WriteOrigin origin) {
-        return write(rows, origin, """
+        return origin.writeRows(db, json, ROWS, rows, """
                 INSERT INTO deployment (id, external_id, model_id, litellm_model, provider, mode, input_cost_per_token,
                   output_cost_per_token, max_tokens, max_input_tokens, max_output_tokens, rpm, tpm, capabilities, editable,
                   params, status, last_synced_at, local_write_at)
@@ -69,7 +69,7 @@ public class DeploymentWriter {
 
     /** Sets the LiteLLM-owned columns, the model (a deployment renamed upstream moves) and status of live rows by id. */
     public Mono<Written> update(List<DeploymentRow> rows, WriteOrigin origin) {
-        return write(rows, origin, """
+        return origin.writeRows(db, json, ROWS, rows, """
                 UPDATE deployment d SET model_id = r."modelId", litellm_model = r."litellmModel", provider = r.provider,
                   mode = r.mode, input_cost_per_token = r."inputCostPerToken", output_cost_per_token = r."outputCostPerToken",
                   max_tokens = r."maxTokens", max_input_tokens = r."maxInputTokens", max_output_tokens = r."maxOutputTokens",
@@ -81,7 +81,7 @@ public class DeploymentWriter {
     }
 
     public Mono<Written> markStale(Collection<UUID> ids, WriteOrigin origin) {
-        return byIds(ids, origin, """
+        return origin.writeIds(db, ids, """
                 UPDATE deployment d SET status = 'STALE', updated_at = now(), last_synced_at = now()%s
                 WHERE d.id = ANY(:ids) AND d.status <> 'STALE' AND d.deleted_at IS NULL%s
                 RETURNING d.id""".formatted(origin.stamp(), origin.guard("d")));
@@ -89,7 +89,7 @@ public class DeploymentWriter {
 
     /** A mutation's removeDeployment: tombstones the rows (deleted_at = local_write_at = now()). */
     public Mono<Written> markDeleted(Collection<UUID> ids) {
-        return byIds(ids, WriteOrigin.mutation(), """
+        return WriteOrigin.mutation().writeIds(db, ids, """
                 UPDATE deployment SET deleted_at = now(), local_write_at = now(), updated_at = now()
                 WHERE id = ANY(:ids) AND deleted_at IS NULL RETURNING id""");
     }
@@ -129,16 +129,6 @@ public class DeploymentWriter {
     }
 
     // ------------------------------------------------------------------ plumbing
-
-    private Mono<Written> write(List<DeploymentRow> rows, WriteOrigin origin, String sql) {
-        return rows.isEmpty() ? Mono.just(Written.NONE)
-                : Written.returningIds(origin.statement(db, sql).bind("rows", ROWS.document(json, rows)));
-    }
-
-    private Mono<Written> byIds(Collection<UUID> ids, WriteOrigin origin, String sql) {
-        return ids.isEmpty() ? Mono.just(Written.NONE)
-                : Written.returningIds(origin.statement(db, sql).bind("ids", ids.toArray(UUID[]::new)));
-    }
 
     private Stored stored(Readable row) {
         Deployment deployment = DeploymentRepository.map(row, json);

@@ -60,7 +60,7 @@ public class ModelWriter {
      * (live or tombstoned) is left out: ON CONFLICT DO NOTHING, so it is missing from the answer.
      */
     public Mono<Written> insert(List<ModelRow> rows, WriteOrigin origin) {
-        return write(rows, origin, """
+        return origin.writeRows(db, json, ROWS, rows, """
                 INSERT INTO model (id, name, company_id, mode, input_cost_per_token, output_cost_per_token, max_tokens,
                   max_input_tokens, max_output_tokens, rpm, tpm, capabilities, external_id, status, enabled, free,
                   last_synced_at, local_write_at)
@@ -77,7 +77,7 @@ public class ModelWriter {
      * the key and never changes. Answers the rows written; a row the origin's guard stopped is missing.
      */
     public Mono<Written> update(List<ModelRow> rows, WriteOrigin origin) {
-        return write(rows, origin, """
+        return origin.writeRows(db, json, ROWS, rows, """
                 UPDATE model m SET
                   company_id = CASE WHEN m.company_manual THEN m.company_id ELSE r."companyId" END,
                   mode = r.mode, input_cost_per_token = r."inputCostPerToken", output_cost_per_token = r."outputCostPerToken",
@@ -91,7 +91,7 @@ public class ModelWriter {
 
     /** Marks live models STALE (missing upstream). */
     public Mono<Written> markStale(Collection<UUID> ids, WriteOrigin origin) {
-        return byIds(ids, origin, """
+        return origin.writeIds(db, ids, """
                 UPDATE model m SET status = 'STALE', updated_at = now(), last_synced_at = now()%s
                 WHERE m.id = ANY(:ids) AND m.status <> 'STALE' AND m.deleted_at IS NULL%s
                 RETURNING m.id""".formatted(origin.stamp(), origin.guard("m")));
@@ -102,7 +102,7 @@ public class ModelWriter {
      * Every read path hides them from then on; a sync purges them later. Answers the models tombstoned.
      */
     public Mono<Written> markDeleted(Collection<UUID> ids) {
-        return byIds(ids, WriteOrigin.mutation(), """
+        return WriteOrigin.mutation().writeIds(db, ids, """
                 WITH gone AS (
                   UPDATE model SET deleted_at = now(), local_write_at = now(), updated_at = now()
                   WHERE id = ANY(:ids) AND deleted_at IS NULL RETURNING id),
@@ -156,16 +156,6 @@ public class ModelWriter {
     }
 
     // ------------------------------------------------------------------ plumbing
-
-    private Mono<Written> write(List<ModelRow> rows, WriteOrigin origin, String sql) {
-        return rows.isEmpty() ? Mono.just(Written.NONE)
-                : Written.returningIds(origin.statement(db, sql).bind("rows", ROWS.document(json, rows)));
-    }
-
-    private Mono<Written> byIds(Collection<UUID> ids, WriteOrigin origin, String sql) {
-        return ids.isEmpty() ? Mono.just(Written.NONE)
-                : Written.returningIds(origin.statement(db, sql).bind("ids", ids.toArray(UUID[]::new)));
-    }
 
     static Stored stored(Readable row) {
         Model model = ModelRepository.map(row);

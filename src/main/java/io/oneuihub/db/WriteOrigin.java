@@ -1,10 +1,15 @@
 package io.oneuihub.db;
 
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who writes a model, deployment or budget row, which decides how the write treats a concurrent writer of the
@@ -67,5 +72,18 @@ public sealed interface WriteOrigin {
     default GenericExecuteSpec statement(DatabaseClient db, String sql) {
         GenericExecuteSpec spec = db.sql(sql);
         return this instanceof Sync sync && sql.contains(":runStartedAt") ? spec.bind("runStartedAt", sync.runStartedAt()) : spec;
+    }
+
+    /** Runs {@code sql} with {@code rows} bound as the recordset {@code :rows}; no statement for no rows. */
+    default <R extends Record> Mono<Written> writeRows(DatabaseClient db, JsonMapper json, Recordset<R> recordset,
+            List<? extends R> rows, String sql) {
+        return rows.isEmpty() ? Mono.just(Written.NONE)
+                : Written.returningIds(statement(db, sql).bind("rows", recordset.document(json, rows)));
+    }
+
+    /** Runs {@code sql} with {@code ids} bound as {@code :ids}; no statement for no ids. */
+    default Mono<Written> writeIds(DatabaseClient db, Collection<UUID> ids, String sql) {
+        return ids.isEmpty() ? Mono.just(Written.NONE)
+                : Written.returningIds(statement(db, sql).bind("ids", ids.toArray(UUID[]::new)));
     }
 }
