@@ -138,12 +138,7 @@ abstract class SyncTestSupport extends GraphQlTestSupport {
 
     /** Content checksum of every catalog and budget table: equal iff byte-for-byte the same rows. */
     Map<String, String> checksums() {
-        Map<String, String> sums = new LinkedHashMap<>();
-        for (String table : List.of("company", "model", "deployment", "budget")) {
-            sums.put(table, one("SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY id)), 'empty') AS s FROM " + table + " t"));
-        }
-        sums.put("company_provider", one("SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY provider)), 'empty') AS s FROM company_provider t"));
-        return sums;
+        return tableChecksums();
     }
 
     /** Row versions: a row rewritten by UPDATE (even to the same values) gets a new xmin. */
