@@ -48,6 +48,12 @@ class HubExceptionResolver extends DataFetcherExceptionResolverAdapter implement
                     .message(invalid.getMessage())
                     .extensions(Map.of("field", invalid.field()));
         }
+        if (ex instanceof NotFoundException missing) {
+            return GraphqlErrorBuilder.newError()
+                    .errorType(ErrorType.NOT_FOUND)
+                    .message(missing.getMessage())
+                    .extensions(Map.of("field", List.of(missing.field())));
+        }
         if (ex instanceof DataIntegrityViolationException) {
             // The driver message names constraints and values; keep it in the log, not the response.
             log.info("Constraint violation in {}: {}", where, ex.getMessage());
@@ -60,7 +66,8 @@ class HubExceptionResolver extends DataFetcherExceptionResolverAdapter implement
             return GraphqlErrorBuilder.newError()
                     .errorType(UpstreamErrors.classification(upstream))
                     .message(upstream.getMessage())
-                    .extensions(Map.of("upstreamCategory", upstream.category().name()));
+                    // code: the same name a payload's userErrors would use, for clients that read one field for both
+                    .extensions(Map.of("code", UpstreamErrors.code(upstream), "upstreamCategory", upstream.category().name()));
         }
         return null;
     }

@@ -5,12 +5,9 @@ import java.math.BigDecimal;
 /**
  * Proxy-wide spend over the trailing 30 days.
  *
- * @param spend     zero when LiteLLM has no spend logs in the window (it answers null then)
+ * @param spend     null when LiteLLM has no spend logs in the window (no traffic): LiteLLM says null, not 0,
+ *                  and a figure of 0 would claim a measurement nobody made
  * @param maxBudget the proxy-wide cap; null = none
  */
 public record GlobalSpend(BigDecimal spend, BigDecimal maxBudget) {
-
-    public GlobalSpend {
-        spend = spend == null ? BigDecimal.ZERO : spend;
-    }
 }

@@ -7,6 +7,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** Live, unstored views of LiteLLM for admins comparing the hub with its upstream. */
 @Service
@@ -34,9 +35,24 @@ public class LiteLlmViewService {
         return bounded(client.budgets(), "GET /budget/list").sort(Comparator.comparing(LiteLlmBudget::id));
     }
 
+    /** Proxy-wide spend over the trailing 30 days, as LiteLLM reports it now. */
+    public Mono<GlobalSpend> globalSpend() {
+        return bounded(client.globalSpend().flux(), "GET /global/spend").next();
+    }
+
+    /** The settings of one LiteLLM budget row, in LiteLLM's order; an unknown row gives unset values. */
+    public Flux<BudgetSetting> budgetSettings(String budgetRowId) {
+        return bounded(client.budgetSettings(budgetRowId), "GET /budget/settings");
+    }
+
+    /** One customer as LiteLLM has it now (NOT_FOUND when LiteLLM has none). */
+    public Mono<LiteLlmCustomer> customer(String id) {
+        return bounded(client.customer(id).flux(), "GET /customer/info").next();
+    }
+
     private <T> Flux<T> bounded(Flux<T> read, String operation) {
         return read.collectList()
-                .timeout(deadline, reactor.core.publisher.Mono.error(() -> new LiteLlmException(LiteLlmException.Category.TIMEOUT, 0,
+                .timeout(deadline, Mono.error(() -> new LiteLlmException(LiteLlmException.Category.TIMEOUT, 0,
                         operation, "no complete answer within " + deadline.toMillis() + " ms")))
                 .flatMapIterable(list -> list);
     }

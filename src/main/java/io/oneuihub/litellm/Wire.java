@@ -96,7 +96,7 @@ final class Wire {
             OffsetDateTime updatedAt) {
     }
 
-    record BudgetSetting(String fieldName, String fieldType, JsonNode fieldValue) {
+    record BudgetSetting(String fieldName, String fieldType, String fieldDescription, JsonNode fieldValue) {
     }
 
     record Customer(

@@ -173,10 +173,24 @@ final class WireDecoder {
         for (JsonNode node : body.isArray() ? body.values() : List.of(body)) {
             Wire.BudgetSetting s = WireJson.convert(node, Wire.BudgetSetting.class);
             if (s.fieldName() != null) {
-                settings.add(new BudgetSetting(s.fieldName(), s.fieldType(), WireJson.plain(s.fieldValue())));
+                settings.add(budgetSetting(s));
             }
         }
         return settings;
+    }
+
+    private static BudgetSetting budgetSetting(Wire.BudgetSetting s) {
+        JsonNode value = s.fieldValue();
+        boolean set = value != null && !value.isNull() && !value.isMissingNode();
+        String type = s.fieldType() == null ? "" : s.fieldType();
+        BigDecimal amount = set && type.equalsIgnoreCase("Float") && (value.isNumber() || value.isString())
+                ? WireJson.decimal(WireJson.text(value)) : null;
+        Long number = set && type.equalsIgnoreCase("Integer") && value.isIntegralNumber() && value.canConvertToLong()
+                ? value.longValue() : null;
+        String text = set && type.equalsIgnoreCase("String") && value.isString() ? WireJson.text(value) : null;
+        List<ModelBudget> perModel = set && "model_max_budget".equals(s.fieldName()) ? modelBudgets(value) : null;
+        return new BudgetSetting(s.fieldName(), s.fieldType(), blankToNull(s.fieldDescription()), WireJson.plain(value),
+                amount, number, text, perModel);
     }
 
     /**
