@@ -33,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static io.oneuihub.security.AccessMatrixTest.Expect.BAD_REQUEST;
 import static io.oneuihub.security.AccessMatrixTest.Expect.FORBIDDEN;
+import static io.oneuihub.security.AccessMatrixTest.Expect.NOT_FOUND;
 import static io.oneuihub.security.AccessMatrixTest.Expect.OK;
 import static io.oneuihub.security.AccessMatrixTest.Expect.SUBSCRIBED;
 import static io.oneuihub.security.AccessMatrixTest.Expect.UNAUTHORIZED;
@@ -59,7 +60,7 @@ class AccessMatrixTest extends GraphQlTestSupport {
      * OK: data and no error. SUBSCRIBED: a subscription is accepted and stays error-free (events may not come).
      * Other values: the caller passed or failed authorization and got an error of exactly this classification.
      */
-    enum Expect { OK, SUBSCRIBED, UNAUTHORIZED, FORBIDDEN, BAD_REQUEST, UPSTREAM_UNAVAILABLE }
+    enum Expect { OK, SUBSCRIBED, UNAUTHORIZED, FORBIDDEN, BAD_REQUEST, NOT_FOUND, UPSTREAM_UNAVAILABLE }
 
     enum Caller { ANONYMOUS, USER, ADMIN, EXPIRED, WRONG_SIGNATURE, WRONG_AUDIENCE }
 
@@ -136,6 +137,12 @@ class AccessMatrixTest extends GraphQlTestSupport {
             // No LiteLLM listens in this context: an admin gets past authorization to the upstream error.
             row("Query.litellmModels", "{ litellmModels { id } }", UNAUTHORIZED, FORBIDDEN, UPSTREAM_UNAVAILABLE),
             row("Query.litellmBudgets", "{ litellmBudgets { id } }", UNAUTHORIZED, FORBIDDEN, UPSTREAM_UNAVAILABLE),
+            // The stored parts of the overview need no LiteLLM; its live fields do.
+            adminOp("Query.spendOverview", "{ spendOverview { budgets { total overSoftBudget exhausted } topSpenders(first: 1) { id } asOf budgetsSyncedAt } }"),
+            row("Query.spendOverview[SpendOverview.globalSpend]", "{ spendOverview { globalSpend maxBudget } }",
+                    UNAUTHORIZED, FORBIDDEN, UPSTREAM_UNAVAILABLE),
+            // No budget has this id: an admin gets past authorization to a clean NOT_FOUND, and LiteLLM is not asked.
+            row("Query.budgetSettings", "{ budgetSettings(budgetId: \"" + NO_ID + "\") { name } }", UNAUTHORIZED, FORBIDDEN, NOT_FOUND),
             adminOp("Subscription.securityProbe", "subscription { securityProbe(ticks: 2, intervalMs: 10) }"));
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
