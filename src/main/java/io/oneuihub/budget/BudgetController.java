@@ -19,8 +19,9 @@ class BudgetController {
 
     @QueryMapping
     Mono<Connection<Budget>> budgets(@Argument Integer first, @Argument String after, @Argument Integer last,
-            @Argument String before, @Argument BudgetFilter filter, DataFetchingFieldSelectionSet selection) {
-        return budgets.budgets(filter, new PageArguments(first, after, last, before), selection.contains("totalCount"));
+            @Argument String before, @Argument BudgetFilter filter, @Argument BudgetOrder orderBy,
+            DataFetchingFieldSelectionSet selection) {
+        return budgets.budgets(filter, orderBy, new PageArguments(first, after, last, before), selection.contains("totalCount"));
     }
 
     @QueryMapping

@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class BudgetRepository {
 
+    /** budgets without orderBy. */
     static final Ordering BY_SCOPE_AND_KEY = new Ordering("budgets:SCOPE:ASC", List.of(
             new SortKey("b.scope", SortKey.Type.TEXT),
             new SortKey("coalesce(b.external_id, '')", SortKey.Type.TEXT),
@@ -47,9 +48,9 @@ public class BudgetRepository {
         this.json = json;
     }
 
-    Mono<Connection<Budget>> page(SqlFilter filter, PageRequest page, boolean withTotal) {
+    Mono<Connection<Budget>> page(SqlFilter filter, Ordering ordering, PageRequest page, boolean withTotal) {
         // Tombstoned budgets (a mutation's delete, purged by a later sync) are gone.
-        return pager.page(COLUMNS, "budget b", filter.and("b.deleted_at IS NULL"), BY_SCOPE_AND_KEY, page, withTotal, (row, i) -> map(row, json));
+        return pager.page(COLUMNS, "budget b", filter.and("b.deleted_at IS NULL"), ordering, page, withTotal, (row, i) -> map(row, json));
     }
 
     public Mono<Budget> findById(UUID id) {

@@ -26,16 +26,19 @@ public class BudgetService {
         this.limits = limits;
     }
 
-    public Mono<Connection<Budget>> budgets(BudgetFilter filter, PageArguments paging, boolean withTotal) {
+    /** Without an order: by scope, then external id (the order budgets had before orderBy existed). */
+    public Mono<Connection<Budget>> budgets(BudgetFilter filter, BudgetOrder order, PageArguments paging, boolean withTotal) {
         PageRequest page = paging.resolve(limits);
-        BudgetFilter given = filter == null ? new BudgetFilter(null, null, null) : filter;
+        BudgetFilter given = filter == null ? BudgetFilter.NONE : filter;
         List<RecordStatus> statuses = given.statuses() == null ? List.of(RecordStatus.ACTIVE) : given.statuses();
         SqlFilter where = new SqlFilter()
                 .and("b.scope = ANY(?)", given.scopes() == null ? null : given.scopes().stream().map(Enum::name).toArray(String[]::new))
                 .and("b.status = ANY(?)", statuses.stream().map(Enum::name).toArray(String[]::new))
                 .and("(b.external_id ILIKE ? OR b.name ILIKE ?)",
-                        given.search() == null ? null : SqlFilter.containsPattern(given.search()));
-        return budgets.page(where, page, withTotal);
+                        given.search() == null ? null : SqlFilter.containsPattern(given.search()))
+                .and(BudgetFilter.OVER_SOFT_BUDGET + " = ?", given.overSoftBudget())
+                .and(BudgetFilter.EXHAUSTED + " = ?", given.exhausted());
+        return budgets.page(where, order == null ? BudgetRepository.BY_SCOPE_AND_KEY : order.ordering(), page, withTotal);
     }
 
     public Mono<Budget> budget(String id) {

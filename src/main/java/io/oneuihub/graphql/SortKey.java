@@ -1,6 +1,5 @@
 package io.oneuihub.graphql;
 
-import java.math.BigDecimal;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -10,12 +9,17 @@ import java.util.regex.Pattern;
  */
 public record SortKey(String expression, Type type) {
 
+    private static final Pattern PLAIN_DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?");
+    private static final Pattern TIMESTAMP_TEXT =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?[+-]\\d{2}(:\\d{2}){0,2}");
+
     public enum Type {
         TEXT(value -> true),
         NUMERIC(value -> value.equals("Infinity") || value.equals("-Infinity") || isDecimal(value)),
         BIGINT(Pattern.compile("-?\\d{1,19}").asMatchPredicate()),
-        // PostgreSQL's text form of timestamptz, e.g. 2026-11-26 09:30:00.123456+00
-        TIMESTAMPTZ(Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?[+-]\\d{2}(:\\d{2}){0,2}").asMatchPredicate()),
+        // PostgreSQL's text form of timestamptz, e.g. 2026-11-26 09:30:00.123456+00, or the sentinels that sort a
+        // missing time last (see BudgetOrder)
+        TIMESTAMPTZ(value -> value.equals("infinity") || value.equals("-infinity") || TIMESTAMP_TEXT.matcher(value).matches()),
         UUID(Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").asMatchPredicate());
 
         private final Predicate<String> accepts;
@@ -32,13 +36,13 @@ public record SortKey(String expression, Type type) {
             return name().toLowerCase();
         }
 
+        /**
+         * PostgreSQL's text form of a finite numeric: plain digits, never an exponent (which would let a forged
+         * cursor ask the server to build a number of 100000 digits). The length leaves room for a budget
+         * utilization at 61 decimals (see BudgetOrder), and no more.
+         */
         private static boolean isDecimal(String value) {
-            try {
-                new BigDecimal(value);
-                return value.length() < 80;
-            } catch (NumberFormatException e) {
-                return false;
-            }
+            return value.length() <= 100 && PLAIN_DECIMAL.matcher(value).matches();
         }
     }
 
