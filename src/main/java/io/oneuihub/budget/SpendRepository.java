@@ -26,10 +26,8 @@ class SpendRepository {
 
     Mono<BudgetCounts> counts() {
         return db.sql("""
-                        SELECT count(*) AS total,
-                          count(*) FILTER (WHERE b.soft_budget IS NOT NULL AND b.spend >= b.soft_budget) AS over_soft,
-                          count(*) FILTER (WHERE b.max_budget IS NOT NULL AND b.spend >= b.max_budget) AS exhausted
-                        FROM budget b WHERE\s""" + CURRENT)
+                        SELECT count(*) AS total, count(*) FILTER (WHERE %s) AS over_soft, count(*) FILTER (WHERE %s) AS exhausted
+                        FROM budget b WHERE %s""".formatted(BudgetFilter.OVER_SOFT_BUDGET, BudgetFilter.EXHAUSTED, CURRENT))
                 .map(row -> new BudgetCounts(Rows.bigint(row, "total").intValue(), Rows.bigint(row, "over_soft").intValue(),
                         Rows.bigint(row, "exhausted").intValue()))
                 .one();

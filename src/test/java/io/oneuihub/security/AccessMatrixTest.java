@@ -124,6 +124,8 @@ class AccessMatrixTest extends GraphQlTestSupport {
             adminOp("Mutation.addDeployment", "mutation { addDeployment(input: {modelId: \"" + NO_ID + "\", litellmModel: \"openai/gpt-4o\"}) { model { id } userErrors { code } } }"),
             adminOp("Mutation.updateDeployment", "mutation { updateDeployment(input: {id: \"" + NO_ID + "\", limits: {rpm: 1}}) { deployment { id } userErrors { code } } }"),
             adminOp("Mutation.removeDeployment", "mutation { removeDeployment(input: {id: \"" + NO_ID + "\"}) { deletedId userErrors { code } } }"),
+            adminOp("Query.budgets[orderBy+filter+utilization]", "{ budgets(first: 2, filter: {exhausted: false, overSoftBudget: true},"
+                    + " orderBy: {field: UTILIZATION, direction: DESC}) { nodes { utilization } } }"),
             adminOp("Query.budgets[Budget.sharedBudgetId]", "{ budgets(first: 2) { nodes { sharedBudgetId } } }"),
             // Refused before LiteLLM (an invalid duration, no such budget): an admin gets past authorization.
             adminOp("Mutation.createBudget", "mutation { createBudget(input: {scope: SHARED, externalId: \"x\", duration: \"2mo\"}) { budget { id } userErrors { code } } }"),
