@@ -98,22 +98,8 @@ public final class BudgetAlertRules {
             softReached = false;
             exhausted = false;
         }
-        if (reached(spend, now.softBudget())) {
-            if (!softReached) {
-                alerts.add(Crossing.SOFT_LIMIT_REACHED);
-                softReached = true;
-            }
-        } else {
-            softReached = false;
-        }
-        if (reached(spend, now.maxBudget())) {
-            if (!exhausted) {
-                alerts.add(Crossing.EXHAUSTED);
-                exhausted = true;
-            }
-        } else {
-            exhausted = false;
-        }
+        softReached = limit(spend, now.softBudget(), softReached, Crossing.SOFT_LIMIT_REACHED, alerts);
+        exhausted = limit(spend, now.maxBudget(), exhausted, Crossing.EXHAUSTED, alerts);
         OffsetDateTime overdueFor = before.overdueFor();
         if (now.resetAt() != null && !now.resetAt().isAfter(appliedAt.minus(grace)) && spend.signum() > 0 && !wentDown
                 && !sameInstant(now.resetAt(), overdueFor)) {
@@ -123,8 +109,13 @@ public final class BudgetAlertRules {
         return new Outcome(alerts, new Memory(softReached, exhausted, spend, overdueFor));
     }
 
-    private static boolean reached(BigDecimal spend, BigDecimal limit) {
-        return limit != null && spend.compareTo(limit) >= 0;
+    /** Adds the crossing when the spend reached the limit and it was not sent yet; answers whether it is sent now. */
+    private static boolean limit(BigDecimal spend, BigDecimal limit, boolean sent, Crossing crossing, List<Crossing> alerts) {
+        boolean reached = limit != null && spend.compareTo(limit) >= 0;
+        if (reached && !sent) {
+            alerts.add(crossing);
+        }
+        return reached;
     }
 
     private static boolean sameInstant(OffsetDateTime a, OffsetDateTime b) {
