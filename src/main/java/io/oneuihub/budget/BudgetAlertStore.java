@@ -33,9 +33,11 @@ public class BudgetAlertStore {
      * The transaction-scoped advisory lock every alert-writing transaction holds from before its first seq until
      * its commit: seq values then become visible in ascending order, so a reader that delivered up to seq n never
      * finds an n - 1 committed later. Budgets syncs run one at a time anyway; this also covers a run that lost its
-     * lease but has not rolled back yet.
+     * lease but has not rolled back yet. The two-key form: its keys never meet the one-key locks the budget
+     * mutations take (BudgetLocks).
      */
-    private static final long LOCK = 0x6875625f616c7274L;
+    private static final int LOCK_SPACE = 0x68756221;
+    private static final int LOCK = 1;
 
     private record StateRow(UUID budgetId, Boolean softReached, Boolean exhausted, BigDecimal observedSpend,
             OffsetDateTime overdueFor) {
@@ -74,7 +76,7 @@ public class BudgetAlertStore {
      * remembers nothing. Answers the number of alerts.
      */
     public Mono<Integer> evaluate(UUID runId, int batchSize) {
-        return db.sql("SELECT pg_advisory_xact_lock(:lock)").bind("lock", LOCK).then()
+        return db.sql("SELECT pg_advisory_xact_lock(:space, :lock)").bind("space", LOCK_SPACE).bind("lock", LOCK).then()
                 .then(db.sql("SELECT clock_timestamp() AS now").map(row -> Rows.time(row, "now")).one())
                 .flatMap(now -> live().collectList().flatMap(budgets -> record(runId, now, budgets, batchSize)));
     }
