@@ -2,6 +2,7 @@ package io.oneuihub.graphql;
 
 import java.time.Duration;
 
+import graphql.execution.SubscriptionExecutionStrategy;
 import graphql.introspection.Introspection;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.graphql.server.WebGraphQlRequest;
@@ -15,7 +16,9 @@ import reactor.core.publisher.Mono;
  * Per-request policy: the introspection switch (per request, not JVM-wide as Boot's
  * {@code spring.graphql.schema.introspection.enabled} is) and a timeout on queries and mutations
  * over HTTP. A timed-out request is cancelled (its database queries with it) and answered with 503.
- * Subscriptions are long-lived by design and not timed.
+ * Subscriptions are long-lived by design and not timed. Their events go out in the order their source emits
+ * them: graphql-java otherwise sends each event as soon as its fields are resolved, so an event whose fields wait for
+ * the database (BudgetAlert.budget) could overtake an earlier one.
  */
 final class RequestPolicyInterceptor implements WebGraphQlInterceptor {
 
@@ -29,12 +32,13 @@ final class RequestPolicyInterceptor implements WebGraphQlInterceptor {
 
     @Override
     public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
-        if (!introspection) {
-            request.configureExecutionInput((input, builder) -> {
+        request.configureExecutionInput((input, builder) -> {
+            input.getGraphQLContext().put(SubscriptionExecutionStrategy.KEEP_SUBSCRIPTION_EVENTS_ORDERED, true);
+            if (!introspection) {
                 input.getGraphQLContext().put(Introspection.INTROSPECTION_DISABLED, true);
-                return input;
-            });
-        }
+            }
+            return input;
+        });
         Mono<WebGraphQlResponse> response = chain.next(request);
         if (request instanceof WebSocketGraphQlRequest) {
             return response;

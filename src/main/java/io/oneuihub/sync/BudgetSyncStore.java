@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntFunction;
 
+import io.oneuihub.budget.BudgetAlertStore;
 import io.oneuihub.budget.BudgetRow;
 import io.oneuihub.budget.BudgetWriter;
 import io.oneuihub.db.WriteOrigin;
@@ -29,9 +30,11 @@ class BudgetSyncStore {
     }
 
     private final BudgetWriter budgets;
+    private final BudgetAlertStore alerts;
 
-    BudgetSyncStore(BudgetWriter budgets) {
+    BudgetSyncStore(BudgetWriter budgets, BudgetAlertStore alerts) {
         this.budgets = budgets;
+        this.alerts = alerts;
     }
 
     Mono<BudgetState> load(OffsetDateTime since) {
@@ -39,11 +42,16 @@ class BudgetSyncStore {
                 .map(t -> new BudgetState(t.getT1(), t.getT2(), since));
     }
 
-    /** Purges the tombstones older than the run (see V3), then the plan's writes, guarded as a sync. */
-    Mono<Integer> apply(Plan plan, OffsetDateTime runStartedAt, int batchSize, IntFunction<Mono<Void>> progress) {
+    /**
+     * Purges the tombstones older than the run (see V3), then the plan's writes, guarded as a sync, then the budget
+     * alerts over what is stored now (see {@link BudgetAlertStore#evaluate}): all in the caller's transaction, so
+     * alerts go out only when the run commits. Answers the rows written.
+     */
+    Mono<Integer> apply(Plan plan, UUID runId, OffsetDateTime runStartedAt, int batchSize, IntFunction<Mono<Void>> progress) {
         WriteOrigin origin = WriteOrigin.sync(runStartedAt);
         return budgets.purgeTombstones(runStartedAt)
-                .then(plan.apply(batchSize, batch -> write(batch, origin), progress));
+                .then(plan.apply(batchSize, batch -> write(batch, origin), progress))
+                .flatMap(rows -> alerts.evaluate(runId, batchSize).thenReturn(rows));
     }
 
     private Mono<Written> write(Batch batch, WriteOrigin origin) {

@@ -198,7 +198,7 @@ public class SyncEngine implements SmartLifecycle {
             if (ctx.run.dryRun()) {
                 return plan.flatMap(p -> ctx.finish(p, 0));
             }
-            return plan.flatMap(p -> budgets.apply(p, ctx.run.startedAt(), properties.batchSize(), n -> ctx.applying(n, p))
+            return plan.flatMap(p -> budgets.apply(p, ctx.run.id(), ctx.run.startedAt(), properties.batchSize(), n -> ctx.applying(n, p))
                             .flatMap(rows -> ctx.finish(p, rows)))
                     .as(tx::transactional);
         });

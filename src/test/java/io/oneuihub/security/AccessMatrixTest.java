@@ -136,6 +136,8 @@ class AccessMatrixTest extends GraphQlTestSupport {
             row("Subscription.syncProgress", "subscription { syncProgress(runId: \"" + NO_ID + "\") { phase } }",
                     UNAUTHORIZED, FORBIDDEN, BAD_REQUEST),
             row("Subscription.syncEvents", "subscription { syncEvents { phase } }", UNAUTHORIZED, FORBIDDEN, SUBSCRIBED),
+            row("Subscription.budgetAlerts", "subscription { budgetAlerts(kinds: [EXHAUSTED]) { kind budget { id } } }",
+                    UNAUTHORIZED, FORBIDDEN, SUBSCRIBED),
             // No LiteLLM listens in this context: an admin gets past authorization to the upstream error.
             row("Query.litellmModels", "{ litellmModels { id } }", UNAUTHORIZED, FORBIDDEN, UPSTREAM_UNAVAILABLE),
             row("Query.litellmBudgets", "{ litellmBudgets { id } }", UNAUTHORIZED, FORBIDDEN, UPSTREAM_UNAVAILABLE),

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import ch.qos.logback.classic.Level;
+import io.oneuihub.db.NotificationListener;
 import io.oneuihub.dev.litellm.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class SyncEventDeliveryTest extends SyncTestSupport {
         if (end.equals("FAILED")) {
             sim.failAfter(1, Fault.serverErrorJson(), "/v2/model/info"); // page 2 fails
         }
-        try (Logs logs = new Logs(SyncEventBus.class); CommitGate gate = new CommitGate()) {
+        try (Logs logs = new Logs(NotificationListener.class); CommitGate gate = new CommitGate()) {
             String id = startModels(false);
             try (Recording progress = new Recording(progress(id)); Recording events = new Recording(events("MODELS"))) {
                 progress.await(id, e -> true, SOON, "the progress subscription's first event");
@@ -63,7 +64,7 @@ class SyncEventDeliveryTest extends SyncTestSupport {
                 assertOrderedOnce(progress.of(id));
                 assertOrderedOnce(events.of(id));
                 assertThat(progress.of(id).get(progress.of(id).size() - 1).get("phase")).isEqualTo(end);
-                assertThat(logs.at(Level.WARN)).anyMatch(m -> m.startsWith("Sync event listener lost its connection"));
+                assertThat(logs.at(Level.WARN)).anyMatch(m -> m.startsWith("The LISTEN connection was lost"));
             }
         }
     }
@@ -71,7 +72,7 @@ class SyncEventDeliveryTest extends SyncTestSupport {
     /** A backend that hangs (the TCP connection stays up, nothing answers) is noticed by the health check. */
     @Test
     void aHungListenerIsReplacedAndSaysSo() {
-        try (Logs logs = new Logs(SyncEventBus.class)) {
+        try (Logs logs = new Logs(NotificationListener.class)) {
             int listener = listenerPid();
             freeze(listener);
             try {

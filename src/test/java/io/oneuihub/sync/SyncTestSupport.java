@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,18 +21,25 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.oneuihub.GraphQlTestSupport;
+import io.oneuihub.OneUiHubApplication;
 import io.oneuihub.IntegrationTest;
 import io.oneuihub.dev.LocalIssuer;
 import io.oneuihub.dev.litellm.LiteLlmSimulator;
 import org.junit.jupiter.api.BeforeEach;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
 import org.springframework.graphql.client.WebSocketGraphQlClientInterceptor;
+import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -246,6 +254,54 @@ abstract class SyncTestSupport extends GraphQlTestSupport {
     String finishedRunJustNow(String kind) {
         return one("INSERT INTO sync_run (kind, status, trigger, started_at, finished_at) VALUES ('" + kind
                 + "', 'SUCCEEDED', 'marker', now(), now()) RETURNING id::text");
+    }
+
+    // ------------------------------------------------------------------ more instances on the same database
+
+    /**
+     * Starts another instance of the application on this test's database and simulator, named {@code instanceId};
+     * {@code more} are further command-line arguments. Command-line arguments outrank application.yml (builder
+     * properties would not). The instance has Reactor Netty resources of its own: with the shared global ones,
+     * closing it would also stop every other server of this JVM (the simulator's, the test context's).
+     */
+    ConfigurableApplicationContext startInstance(String instanceId, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--spring.r2dbc.url=" + environment.getProperty("spring.r2dbc.url"),
+                "--spring.r2dbc.username=" + environment.getProperty("spring.r2dbc.username"),
+                "--spring.r2dbc.password=" + environment.getProperty("spring.r2dbc.password"),
+                "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + LocalIssuer.issuerUri(),
+                "--hub.litellm.base-url=" + sim.baseUrl(),
+                "--hub.litellm.master-key=" + KEY,
+                "--hub.litellm.response-timeout=2s",
+                "--hub.sync.instance-id=" + instanceId));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(OneUiHubApplication.class, OwnNettyResources.class).run(args.toArray(String[]::new));
+    }
+
+    /**
+     * A source of the other instance only (no {@code @Configuration}: on a nested class of a test, that would
+     * replace the test context's own configuration).
+     */
+    static class OwnNettyResources {
+
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory resources = new ReactorResourceFactory();
+            resources.setUseGlobalResources(false);
+            return resources;
+        }
+    }
+
+    static int portOf(ConfigurableApplicationContext instance) {
+        return Integer.parseInt(instance.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /** An admin's GraphQL client for the instance on this port. */
+    static HttpGraphQlTester adminOn(int port) {
+        return HttpGraphQlTester.create(WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port + "/graphql")
+                        .responseTimeout(Duration.ofSeconds(60)).build())
+                .mutate().header("Authorization", "Bearer " + LocalIssuer.adminToken()).build();
     }
 
     // ------------------------------------------------------------------ the database behind the application

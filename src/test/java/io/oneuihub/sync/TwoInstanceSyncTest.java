@@ -11,16 +11,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import io.oneuihub.OneUiHubApplication;
-import io.oneuihub.dev.LocalIssuer;
 import io.oneuihub.dev.litellm.Fault;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
-import org.springframework.graphql.test.tester.HttpGraphQlTester;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,25 +34,9 @@ class TwoInstanceSyncTest extends SyncTestSupport {
 
     private int secondPort() {
         if (second == null) {
-            // command-line arguments: they outrank application.yml (builder properties would not)
-            second = new SpringApplicationBuilder(OneUiHubApplication.class).run(
-                    "--server.port=0",
-                    "--spring.r2dbc.url=" + environment.getProperty("spring.r2dbc.url"),
-                    "--spring.r2dbc.username=" + environment.getProperty("spring.r2dbc.username"),
-                    "--spring.r2dbc.password=" + environment.getProperty("spring.r2dbc.password"),
-                    "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + LocalIssuer.issuerUri(),
-                    "--hub.litellm.base-url=" + sim.baseUrl(),
-                    "--hub.litellm.master-key=" + KEY,
-                    "--hub.litellm.response-timeout=2s",
-                    "--hub.sync.instance-id=instance-b");
+            second = startInstance("instance-b");
         }
-        return Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
-    }
-
-    private HttpGraphQlTester adminOn(int port) {
-        return HttpGraphQlTester.create(WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port + "/graphql")
-                        .responseTimeout(Duration.ofSeconds(60)).build())
-                .mutate().header("Authorization", "Bearer " + LocalIssuer.adminToken()).build();
+        return portOf(second);
     }
 
     @Test
