@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -445,7 +447,7 @@ class ComposeWiringTest {
         order.forEach((service, dependencies) -> {
             Object spec = stack.service(service).raw.get("depends_on");
             Set<String> waitsFor = spec instanceof List<?> names
-                    ? names.stream().map(ComposeWiringTest::str).collect(java.util.stream.Collectors.toSet())
+                    ? names.stream().map(ComposeWiringTest::str).collect(Collectors.toSet())
                     : map(spec).keySet();
             for (String dependency : dependencies) {
                 problems.unless(waitsFor.contains(dependency), service + ": does not wait for " + dependency
@@ -1085,10 +1087,10 @@ class ComposeWiringTest {
     }
 
     @SuppressWarnings("unchecked")
-    static java.util.Optional<Map<String, Object>> realmFile() {
+    static Optional<Map<String, Object>> realmFile() {
         Path file = realmFilePath();
-        return Files.isRegularFile(file) ? java.util.Optional.of(JSON.readValue(read(file), Map.class))
-                : java.util.Optional.empty();
+        return Files.isRegularFile(file) ? Optional.of(JSON.readValue(read(file), Map.class))
+                : Optional.empty();
     }
 
     /** Names read through LiteLLM's os.environ/NAME references anywhere in its config. */
