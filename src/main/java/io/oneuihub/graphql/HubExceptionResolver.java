@@ -26,6 +26,11 @@ class HubExceptionResolver extends DataFetcherExceptionResolverAdapter implement
 
     private static final Logger log = LoggerFactory.getLogger(HubExceptionResolver.class);
 
+    HubExceptionResolver() {
+        // restores the request's MDC (its executionId) around resolving: the lines logged here name their request
+        setThreadLocalContextAware(true);
+    }
+
     @Override
     protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
         GraphqlErrorBuilder<?> error = describe(ex, env.getExecutionStepInfo().getPath().toString());
