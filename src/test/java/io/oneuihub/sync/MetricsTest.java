@@ -30,7 +30,14 @@ class MetricsTest extends SyncTestSupport {
         sim.seedRealisticCatalog();
         Scrape before = scrape();
 
+        // a run of a dead instance, found by the next start's sweep
+        one("INSERT INTO sync_run (kind, status, trigger, instance_id, started_at, heartbeat_at) VALUES ('MODELS',"
+                + " 'RUNNING', 'gone', 'gone-instance', now() - interval '2 hours', now() - interval '1 hour') RETURNING id::text");
         SyncRun run = syncModels();
+        sim.inject(Fault.plainText500(), "/v2/model/info");
+        sim.inject(Fault.plainText500(), "/model/info");
+        assertThat(await(startModels(true)).status()).isEqualTo(SyncStatus.FAILED);
+        sim.clearFaults();
         anonymous().documentName("modelsPage").variable("first", 5).execute()
                 .path("models.edges").entityList(Object.class).hasSize(5);
         admin().document("{ litellmBudgets { id } }").execute().path("litellmBudgets").entityList(Object.class).get();
@@ -66,6 +73,12 @@ class MetricsTest extends SyncTestSupport {
                 .as("hub.sync.runs of the run").isEqualTo(1.0);
         soft.assertThat(after.delta(before, "hub_sync_runs_seconds_sum", "kind", "MODELS", "status", "SUCCEEDED", "dryRun", "false"))
                 .as("the run's duration").isPositive();
+        soft.assertThat(after.delta(before, "hub_sync_runs_seconds_count", "kind", "MODELS", "status", "FAILED", "dryRun", "true"))
+                .as("hub.sync.runs of the failed dry run").isEqualTo(1.0);
+        soft.assertThat(after.delta(before, "hub_sync_runs_seconds_count", "kind", "MODELS", "status", "ABANDONED", "dryRun", "false"))
+                .as("hub.sync.runs of the run the sweep abandoned").isEqualTo(1.0);
+        soft.assertThat(after.delta(before, "hub_sync_runs_seconds_sum", "kind", "MODELS", "status", "ABANDONED", "dryRun", "false"))
+                .as("an abandoned run lasted from its start until it was abandoned").isGreaterThan(7000.0);
         soft.assertThat(after.delta(before, "hub_sync_rows_total", "kind", "MODELS", "change", "created", "dryRun", "false"))
                 .as("hub.sync.rows created").isEqualTo(run.counts().created());
         soft.assertThat(after.series("hub_sync_rows_total", "kind", "MODELS", "change", "stale", "dryRun", "false"))
