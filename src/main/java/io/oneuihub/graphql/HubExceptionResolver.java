@@ -3,8 +3,10 @@ package io.oneuihub.graphql;
 import java.util.List;
 import java.util.Map;
 
+import graphql.ErrorClassification;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
+import graphql.execution.AbortExecutionException;
 import graphql.schema.DataFetchingEnvironment;
 import io.oneuihub.litellm.LiteLlmException;
 import org.slf4j.Logger;
@@ -26,6 +28,9 @@ class HubExceptionResolver extends DataFetcherExceptionResolverAdapter implement
 
     private static final Logger log = LoggerFactory.getLogger(HubExceptionResolver.class);
 
+    /** Marks, in a request's GraphQLContext, that its cancellation was logged already. */
+    private static final String CANCELLATION_LOGGED = HubExceptionResolver.class.getName() + ".cancellationLogged";
+
     HubExceptionResolver() {
         // restores the request's MDC (its executionId) around resolving: the lines logged here name their request
         setThreadLocalContextAware(true);
@@ -33,6 +38,9 @@ class HubExceptionResolver extends DataFetcherExceptionResolverAdapter implement
 
     @Override
     protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
+        if (isCancellation(ex)) {
+            return cancelled(env);
+        }
         GraphqlErrorBuilder<?> error = describe(ex, env.getExecutionStepInfo().getPath().toString());
         return error == null ? null : error
                 .location(env.getField().getSourceLocation())
@@ -44,6 +52,28 @@ class HubExceptionResolver extends DataFetcherExceptionResolverAdapter implement
     public Mono<List<GraphQLError>> resolveException(Throwable ex) {
         GraphqlErrorBuilder<?> error = describe(ex, "a subscription");
         return error == null ? Mono.empty() : Mono.just(List.of(error.build()));
+    }
+
+    /**
+     * The client went away (closed the connection, or the request timeout cancelled it): graphql-java then fails
+     * every field still to be fetched with an AbortExecutionException. Nobody receives the answer, and a client
+     * hanging up is no fault of ours: one DEBUG line per request, not an ERROR with a stack trace per field.
+     */
+    static boolean isCancellation(Throwable ex) {
+        // graphql-java's only field-level abort ("Execution has been asked to be cancelled"); ours abort whole
+        // operations from instrumentation, before any field runs
+        return ex instanceof AbortExecutionException && ex.getMessage() != null && ex.getMessage().contains("cancelled");
+    }
+
+    private static GraphQLError cancelled(DataFetchingEnvironment env) {
+        java.util.concurrent.atomic.AtomicBoolean logged =
+                env.getGraphQlContext().computeIfAbsent(CANCELLATION_LOGGED, key -> new java.util.concurrent.atomic.AtomicBoolean());
+        if (logged.compareAndSet(false, true) && log.isDebugEnabled()) {
+            log.debug("Request {} was cancelled by its client; fields still to fetch are dropped",
+                    env.getExecutionId());
+        }
+        return GraphqlErrorBuilder.newError(env).message("The request was cancelled.")
+                .errorType(ErrorClassification.errorClassification("CANCELLED")).build();
     }
 
     private static GraphqlErrorBuilder<?> describe(Throwable ex, String where) {

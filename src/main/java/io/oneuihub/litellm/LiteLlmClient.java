@@ -26,6 +26,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
@@ -459,7 +460,10 @@ public class LiteLlmClient {
                     .onErrorMap(e -> !(e instanceof LiteLlmException), e -> errors.fromTransport(op, e, properties))
                     .doOnNext(a -> log.debug("LiteLLM {} -> {} ({} bytes, {} ms)", op, a.status(), a.body().length,
                             Duration.ofNanos(System.nanoTime() - started).toMillis()))
-                    .flatMap(answer -> toJson(answer, op))
+                    // parsing a page of thousands of deployments takes tens of milliseconds of CPU: not on the event
+                    // loop, which the hub's own HTTP server shares (every request on that loop would wait behind it)
+                    .flatMap(answer -> answer.body().length < LARGE_BODY ? toJson(answer, op)
+                            : Mono.just(answer).publishOn(Schedulers.parallel()).flatMap(a -> toJson(a, op)))
                     .doOnError(e -> log.debug("{}", e.getMessage())); // sanitized: no key, no upstream stack trace
         }));
     }
@@ -496,6 +500,9 @@ public class LiteLlmClient {
                 .tag("outcome", outcome)
                 .register(meters);
     }
+
+    /** Answers above this size are parsed off the event loop (a thread hop costs more than parsing a small one). */
+    private static final int LARGE_BODY = 64 * 1024;
 
     private Mono<JsonNode> toJson(Answer answer, String op) {
         if (answer.status() < 200 || answer.status() >= 300) {

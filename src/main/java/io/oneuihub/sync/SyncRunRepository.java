@@ -110,11 +110,15 @@ public class SyncRunRepository {
                 .bind("id", id).fetch().rowsUpdated().map(n -> n > 0);
     }
 
-    /** Stores the final state; fails when the run is not RUNNING any more (abandoned meanwhile). */
+    /**
+     * Stores the final state; fails when the run is not RUNNING any more (abandoned meanwhile). finished_at is the
+     * clock at this statement: the apply transaction's now() is when it began, and would leave the apply (and any
+     * wait for locks) out of durationMs.
+     */
     public Mono<Void> finish(UUID id, SyncStatus status, SyncCounts counts, List<SyncChange> changes, int changeCount,
             int rowsWritten, SyncError error, SyncEvent lastEvent) {
         return db.sql("""
-                        UPDATE sync_run SET status = :status, finished_at = now(), created_count = :created,
+                        UPDATE sync_run SET status = :status, finished_at = clock_timestamp(), created_count = :created,
                           updated_count = :updated, unchanged_count = :unchanged, stale_count = :stale, failed_count = :failed,
                           skipped_count = :skipped,
                           changes = :changes, change_count = :changeCount, rows_written = :rowsWritten,

@@ -66,7 +66,7 @@ public final class TestOneUiHubApplication {
             System.out.println("Start-up " + run.kind().name().toLowerCase() + " sync " + run.status()
                     + (run.status() == SyncStatus.SUCCEEDED ? ": " + run.counts() : ": " + run.error()));
         }
-        System.out.println("Paste a token into GraphiQL's Headers tab as {\"Authorization\": \"Bearer <token>\"}");
+        System.out.println("Paste a token into GraphiQL's Bearer token field (http://localhost:" + port + "/graphiql)");
         System.out.println("Admin token: " + LocalIssuer.adminToken());
         System.out.println("User token: " + LocalIssuer.userToken());
         System.out.println();
