@@ -58,12 +58,13 @@ class PackagedJarIT {
             String database = EmbeddedDatabase.createDatabase("hub_jar");
             int port = freePort();
             Path log = TARGET.resolve("packaged-jar-it.log");
+            Path errors = TARGET.resolve("packaged-jar-it.stderr.log");
 
             ProcessBuilder builder = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", builtJar().toString())
                     .directory(TARGET.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+                    .redirectOutput(log.toFile())
+                    .redirectError(errors.toFile());
             Map<String, String> env = builder.environment();
             // the developer's shell must not configure the jar under test
             env.keySet().removeIf(name -> name.startsWith("SPRING_") || name.startsWith("HUB_")
@@ -77,6 +78,8 @@ class PackagedJarIT {
             env.put("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI", LocalIssuer.jwkSetUri());
             env.put("HUB_SECURITY_AUDIENCE", LocalIssuer.AUDIENCE);
             env.put("PORT", Integer.toString(port));
+            // the structured console log an operator's collector reads: one JSON object per stdout line
+            env.put("HUB_LOG_FORMAT", "json");
 
             Process hub = builder.start();
             try {
@@ -112,12 +115,46 @@ class PackagedJarIT {
                 assertThat(hub.waitFor(EXIT_WITHIN.toSeconds(), TimeUnit.SECONDS))
                         .as("the hub exits within %s of SIGTERM", EXIT_WITHIN).isTrue();
                 assertThat(Files.readString(log)).as("the LiteLLM master key in the hub's output").doesNotContain(key);
+                assertThat(Files.readString(errors)).as("the LiteLLM master key in the hub's stderr").doesNotContain(key);
+                assertJsonLog(log, runId);
             } catch (Throwable t) {
-                throw new AssertionError(t.getMessage() + "\n--- last lines of " + log + " ---\n" + tail(log, 60), t);
+                throw new AssertionError(t.getMessage() + "\n--- last lines of " + log + " ---\n" + tail(log, 60)
+                        + "\n--- last lines of " + errors + " ---\n" + tail(errors, 20), t);
             } finally {
                 hub.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * HUB_LOG_FORMAT=json: every stdout line, from the first, is a JSON object (Elastic Common Schema); the line the
+     * syncModels mutation logged while it ran names that request's executionId, lines of no request name none.
+     */
+    private static void assertJsonLog(Path log, String runId) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).as("stdout lines").isNotEmpty();
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (String line : lines) {
+            Object entry;
+            try {
+                entry = json.readValue(line, Object.class);
+            } catch (RuntimeException notJson) {
+                throw new AssertionError("a stdout line that is not JSON: " + line, notJson);
+            }
+            assertThat(entry).as("stdout line %s", line).isInstanceOf(Map.class);
+            entries.add(asMap(entry));
+        }
+        assertThat(entries).allSatisfy(entry -> assertThat(entry).containsKeys("@timestamp", "log", "message"));
+        Map<String, Object> started = entries.stream()
+                .filter(entry -> String.valueOf(entry.get("message")).startsWith("Sync run " + runId + " (MODELS) started by"))
+                .findFirst().orElseThrow(() -> new AssertionError("no line says sync run " + runId + " started"));
+        assertThat(started.get("executionId")).as("executionId of %s", started).isInstanceOf(String.class)
+                .asString().isNotBlank();
+        assertThat(at(started, "log", "logger")).isEqualTo("io.oneuihub.sync.SyncEngine");
+        Map<String, Object> ready = entries.stream()
+                .filter(entry -> String.valueOf(entry.get("message")).startsWith("Started OneUiHubApplication"))
+                .findFirst().orElseThrow(() -> new AssertionError("no start-up line"));
+        assertThat(ready).as("a line of no request").doesNotContainKey("executionId");
     }
 
     /** The repackaged jar (the one Dockerfile copies), not the plain {@code .jar.original}. */

@@ -31,6 +31,11 @@ class HubExceptionResolver extends DataFetcherExceptionResolverAdapter implement
     /** Marks, in a request's GraphQLContext, that its cancellation was logged already. */
     private static final String CANCELLATION_LOGGED = HubExceptionResolver.class.getName() + ".cancellationLogged";
 
+    HubExceptionResolver() {
+        // restores the request's MDC (its executionId) around resolving: the lines logged here name their request
+        setThreadLocalContextAware(true);
+    }
+
     @Override
     protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
         if (isCancellation(ex)) {

@@ -5,14 +5,20 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.netty.channel.ChannelOption;
 import io.oneuihub.litellm.LiteLlmException.Category;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -43,9 +49,17 @@ public class LiteLlmClient {
     private final WebClient http;
     private final LiteLlmProperties properties;
     private final ErrorDecoder errors;
+    private final MeterRegistry meters;
 
+    /** A client outside Spring (tests): its timings go to Micrometer's global registry. */
     public LiteLlmClient(WebClient.Builder builder, LiteLlmProperties properties) {
+        this(builder, properties, Metrics.globalRegistry);
+    }
+
+    @Autowired
+    public LiteLlmClient(WebClient.Builder builder, LiteLlmProperties properties, MeterRegistry meters) {
         this.properties = properties;
+        this.meters = meters;
         this.errors = new ErrorDecoder(new Secrets(properties.masterKey()));
         HttpClient httpClient = HttpClient.create()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()))
@@ -436,20 +450,55 @@ public class LiteLlmClient {
         });
         WebClient.RequestHeadersSpec<?> ready = call.body() == null ? spec
                 : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(WireJson.write(call.body()));
-        long started = System.nanoTime();
-        return ready.exchangeToMono(response -> response.bodyToMono(byte[].class)
-                        .defaultIfEmpty(new byte[0])
-                        .map(bytes -> new Answer(response.statusCode().value(), bytes)))
-                // the netty response timeout only bounds the gap between reads; this bounds the whole answer
-                .timeout(properties.responseTimeout())
-                .onErrorMap(e -> !(e instanceof LiteLlmException), e -> errors.fromTransport(op, e, properties))
-                .doOnNext(a -> log.debug("LiteLLM {} -> {} ({} bytes, {} ms)", op, a.status(), a.body().length,
-                        Duration.ofNanos(System.nanoTime() - started).toMillis()))
-                // parsing a page of thousands of deployments takes tens of milliseconds of CPU: not on the event loop,
-                // which the hub's own HTTP server shares (every request on that loop would wait behind it)
-                .flatMap(answer -> answer.body().length < LARGE_BODY ? toJson(answer, op)
-                        : Mono.just(answer).publishOn(Schedulers.parallel()).flatMap(a -> toJson(a, op)))
-                .doOnError(e -> log.debug("{}", e.getMessage())); // sanitized: no key, no upstream stack trace
+        return timed(call, Mono.defer(() -> {
+            long started = System.nanoTime();
+            return ready.exchangeToMono(response -> response.bodyToMono(byte[].class)
+                            .defaultIfEmpty(new byte[0])
+                            .map(bytes -> new Answer(response.statusCode().value(), bytes)))
+                    // the netty response timeout only bounds the gap between reads; this bounds the whole answer
+                    .timeout(properties.responseTimeout())
+                    .onErrorMap(e -> !(e instanceof LiteLlmException), e -> errors.fromTransport(op, e, properties))
+                    .doOnNext(a -> log.debug("LiteLLM {} -> {} ({} bytes, {} ms)", op, a.status(), a.body().length,
+                            Duration.ofNanos(System.nanoTime() - started).toMillis()))
+                    // parsing a page of thousands of deployments takes tens of milliseconds of CPU: not on the event
+                    // loop, which the hub's own HTTP server shares (every request on that loop would wait behind it)
+                    .flatMap(answer -> answer.body().length < LARGE_BODY ? toJson(answer, op)
+                            : Mono.just(answer).publishOn(Schedulers.parallel()).flatMap(a -> toJson(a, op)))
+                    .doOnError(e -> log.debug("{}", e.getMessage())); // sanitized: no key, no upstream stack trace
+        }));
+    }
+
+    /**
+     * {@code hub.litellm.requests{endpoint, outcome}}: one sample per HTTP attempt (a retried read is several), so
+     * LiteLLM's own latency and failures show even when a retry hides them from the caller. The endpoint is the
+     * method and the path template ({@code PATCH /model/{id}/update}), never an id or a query value; the outcome is
+     * SUCCESS, the failure's category, or CANCELLED when the caller stopped waiting (a GraphQL request timeout, a
+     * client that went away).
+     */
+    private Mono<JsonNode> timed(Call call, Mono<JsonNode> attempt) {
+        String endpoint = call.method().name() + " " + call.path();
+        return Mono.defer(() -> {
+            Timer.Sample sample = Timer.start(meters);
+            // a Mono's consumer may cancel right after the value arrived: the first signal is the outcome
+            AtomicBoolean ended = new AtomicBoolean();
+            Consumer<String> end = outcome -> {
+                if (ended.compareAndSet(false, true)) {
+                    sample.stop(requestTimer(endpoint, outcome));
+                }
+            };
+            return attempt
+                    .doOnSuccess(body -> end.accept("SUCCESS"))
+                    .doOnError(e -> end.accept(e instanceof LiteLlmException le ? le.category().name() : "INTERNAL"))
+                    .doOnCancel(() -> end.accept("CANCELLED"));
+        });
+    }
+
+    private Timer requestTimer(String endpoint, String outcome) {
+        return Timer.builder("hub.litellm.requests")
+                .description("HTTP requests to LiteLLM's management API, per attempt")
+                .tag("endpoint", endpoint)
+                .tag("outcome", outcome)
+                .register(meters);
     }
 
     /** Answers above this size are parsed off the event loop (a thread hop costs more than parsing a small one). */

@@ -56,13 +56,14 @@ public class SyncEngine implements SmartLifecycle {
     private final TransactionalOperator tx;
     private final SyncProperties properties;
     private final JsonMapper json;
+    private final SyncMetrics metrics;
     private final Map<UUID, Disposable> active = new ConcurrentHashMap<>();
     private final Disposable.Composite background = Disposables.composite();
     private volatile boolean running;
 
     SyncEngine(SyncRunRepository runs, SyncEventBus bus, LiteLlmClient client, LiteLlmProperties litellm,
             ModelSyncStore catalog, BudgetSyncStore budgets, ReactiveTransactionManager transactions, SyncProperties properties,
-            JsonMapper json) {
+            JsonMapper json, SyncMetrics metrics) {
         this.runs = runs;
         this.bus = bus;
         this.client = client;
@@ -72,6 +73,7 @@ public class SyncEngine implements SmartLifecycle {
         this.tx = TransactionalOperator.create(transactions);
         this.properties = properties;
         this.json = json;
+        this.metrics = metrics;
     }
 
     public String instanceId() {
@@ -84,9 +86,11 @@ public class SyncEngine implements SmartLifecycle {
      */
     public Mono<Started> start(SyncKind kind, boolean dryRun, String trigger) {
         Mono<Started> attempt = Mono.defer(() -> runs.tryStart(kind, dryRun, trigger, properties.instanceId())
-                .map(run -> {
+                // handle, not map: Reactor restores the MDC there, so a mutation's start line names its executionId
+                .<Started>handle((run, sink) -> {
+                    log.info("Sync run {} ({}{}) started by {}", run.id(), kind, run.dryRun() ? ", dry run" : "", trigger);
                     launch(run);
-                    return new Started(run, false);
+                    sink.next(new Started(run, false));
                 })
                 .switchIfEmpty(Mono.defer(() -> runs.running(kind).map(run -> new Started(run, true)))));
         // the running run may finish between the failed insert and the read: then try again
@@ -99,9 +103,15 @@ public class SyncEngine implements SmartLifecycle {
         return runs.abandonExpired(kind, properties.lease())
                 .concatMap(run -> {
                     log.warn("Sync run {} ({}) on {} stopped sending heartbeats: ABANDONED", run.id(), kind, run.instanceId());
+                    abandoned(run);
                     return bus.publishTerminal(abandonedEvent(run));
                 })
                 .then();
+    }
+
+    /** Counted by whoever marked the run ABANDONED; the runner, should it still be alive, does not count it again. */
+    private void abandoned(SyncRun run) {
+        metrics.ended(run, SyncStatus.ABANDONED, null, Duration.between(run.startedAt(), now()));
     }
 
     private static SyncEvent abandonedEvent(SyncRun run) {
@@ -126,6 +136,11 @@ public class SyncEngine implements SmartLifecycle {
                 .takeUntilOther(leaseLost(ctx))
                 .switchIfEmpty(Mono.error(() -> new AbandonedException("run " + ctx.run.id() + " lost its lease")))
                 .map(Outcome::completed)
+                .doOnNext(completed -> {
+                    log.info("Sync run {} ({}) SUCCEEDED in {} ms: {}", ctx.run.id(), ctx.run.kind(), ctx.elapsed().toMillis(),
+                            completed.message());
+                    ctx.ended(SyncStatus.SUCCEEDED, completed.counts());
+                })
                 .onErrorResume(e -> fail(ctx, e))
                 .flatMap(bus::publishTerminal);
     }
@@ -217,6 +232,7 @@ public class SyncEngine implements SmartLifecycle {
                 .retryWhen(Retry.backoff(3, Duration.ofMillis(100)).filter(SyncEventBus::isTransient)
                         .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
                 .thenReturn(failed)
+                .doOnNext(recorded -> ctx.ended(SyncStatus.FAILED, SyncCounts.ZERO))
                 .onErrorResume(AbandonedException.class, ignored -> storedEnd(ctx))
                 .onErrorResume(recordError -> {
                     // the run stays RUNNING without heartbeats: the lease sweeper ends it ABANDONED and says so
@@ -235,6 +251,7 @@ public class SyncEngine implements SmartLifecycle {
                 .flatMap(stored -> {
                     if (stored.status() == SyncStatus.SUCCEEDED || stored.status() == SyncStatus.FAILED) {
                         log.info("Sync run {} found its own {} end stored; it stands", ctx.run.id(), stored.status());
+                        ctx.ended(stored.status(), stored.status() == SyncStatus.SUCCEEDED ? stored.counts() : SyncCounts.ZERO);
                         return Mono.just(stored.latestEvent());
                     }
                     log.warn("Sync run {} was abandoned while working; its writes were rolled back", ctx.run.id());
@@ -273,10 +290,20 @@ public class SyncEngine implements SmartLifecycle {
 
         final SyncRun run;
         private final AtomicInteger sequence = new AtomicInteger();
+        private final long startedNanos = System.nanoTime();
         private volatile long lastApplying;
 
         RunContext(SyncRun run) {
             this.run = run;
+        }
+
+        Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - startedNanos);
+        }
+
+        /** This instance wrote the run's end. */
+        void ended(SyncStatus status, SyncCounts counts) {
+            metrics.ended(run, status, counts, elapsed());
         }
 
         SyncEvent next(SyncPhase phase, Integer processed, Integer total, SyncCounts counts, String message, SyncError error) {
@@ -362,7 +389,10 @@ public class SyncEngine implements SmartLifecycle {
         background.dispose();
         active.values().forEach(Disposable::dispose);
         runs.abandonOwn(properties.instanceId())
-                .concatMap(run -> bus.publishTerminal(abandonedEvent(run)))
+                .concatMap(run -> {
+                    abandoned(run);
+                    return bus.publishTerminal(abandonedEvent(run));
+                })
                 .then()
                 .timeout(Duration.ofSeconds(5))
                 .doOnError(e -> log.warn("Could not mark this instance's running syncs ABANDONED on shutdown: {}", e.toString()))

@@ -1,9 +1,11 @@
 package io.oneuihub.litellm;
 
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import io.oneuihub.GraphQlTestSupport;
 import io.oneuihub.IntegrationTest;
+import io.oneuihub.dev.LocalIssuer;
 import io.oneuihub.dev.litellm.Fault;
 import io.oneuihub.dev.litellm.LiteLlmSimulator;
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.graphql.execution.ErrorType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,18 +55,51 @@ class LiteLlmViewTest extends GraphQlTestSupport {
                 .path("litellmBudgets[*].id").entityList(String.class).satisfies(ids -> assertThat(ids).isNotEmpty().isSorted());
     }
 
+    /**
+     * LiteLLM down degrades the hub without making it unready: readiness (the database) stays UP and the catalog
+     * answers, while /actuator/health reports the litellm component DOWN, and to an admin why. The indicator asks
+     * LiteLLM on every health request (no cache), so both directions show on the very next request.
+     */
     @Test
-    void healthReportsLiteLlmWhileReadinessFollowsTheDatabaseOnly() {
-        http().get().uri("/actuator/health").exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.components.litellm.status").isEqualTo("UP");
+    void whileLiteLlmIsDownReadinessAndTheCatalogStayUpHealthSaysWhyAndBothRecover() {
+        health(LocalIssuer.adminToken()).expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.litellm.status").isEqualTo("UP");
         simulator.pauseListening();
         try {
-            http().get().uri("/actuator/health").exchange().expectStatus().is5xxServerError()
-                    .expectBody().jsonPath("$.components.litellm.status").isEqualTo("DOWN");
-            http().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+            http().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+                    .expectBody().jsonPath("$.status").isEqualTo("UP");
+            anonymous().document("{ models(first: 5) { totalCount edges { node { name } } } }").execute()
+                    .path("models.totalCount").entity(Integer.class).satisfies(n -> assertThat(n).isNotNegative());
+
+            byte[] down = health(LocalIssuer.adminToken()).expectStatus().isEqualTo(503).expectBody()
+                    .jsonPath("$.status").isEqualTo("DOWN")
+                    .jsonPath("$.components.r2dbc.status").isEqualTo("UP")
+                    .jsonPath("$.components.litellm.status").isEqualTo("DOWN")
+                    .jsonPath("$.components.litellm.details.category").isEqualTo("UNAVAILABLE")
+                    .jsonPath("$.components.litellm.details.reason").value(String.class, reason -> assertThat(reason)
+                            .contains("GET /health/liveliness", "connection refused by " + simulator.baseUrl()))
+                    .returnResult().getResponseBody();
+            assertThat(new String(down, StandardCharsets.UTF_8)).as("the health answer").doesNotContain(MASTER_KEY);
+            // without an admin's token: which component is down, not the hosts and errors
+            health(null).expectStatus().isEqualTo(503).expectBody()
+                    .jsonPath("$.components.litellm.status").isEqualTo("DOWN")
+                    .jsonPath("$.components.litellm.details").doesNotExist();
         } finally {
             simulator.resumeListening();
         }
+        health(LocalIssuer.adminToken()).expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.litellm.status").isEqualTo("UP")
+                .jsonPath("$.components.litellm.details.answer").isEqualTo("I'm alive!");
+    }
+
+    private WebTestClient.ResponseSpec health(String token) {
+        var request = http().get().uri("/actuator/health");
+        if (token != null) {
+            request = request.header("Authorization", "Bearer " + token);
+        }
+        return request.exchange();
     }
 
     @Test

@@ -402,6 +402,11 @@ abstract class SyncTestSupport extends GraphQlTestSupport {
             return events.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
         }
 
+        /** The events themselves, with their MDC. */
+        List<ILoggingEvent> events() {
+            return List.copyOf(events);
+        }
+
         @Override
         public void close() {
             logger.detachAppender(this);
