@@ -1,16 +1,18 @@
 package io.oneuihub.catalog;
 
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
+import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.DataFetchingFieldSelectionSet;
 import io.oneuihub.graphql.Connection;
 import io.oneuihub.graphql.Ids;
 import io.oneuihub.graphql.PageArguments;
 import org.springframework.graphql.data.method.annotation.Argument;
-import org.springframework.graphql.data.method.annotation.BatchMapping;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.graphql.data.method.annotation.SchemaMapping;
+import org.dataloader.DataLoader;
 import org.springframework.stereotype.Controller;
 import reactor.core.publisher.Mono;
 
@@ -18,11 +20,9 @@ import reactor.core.publisher.Mono;
 class CompanyController {
 
     private final CompanyService companies;
-    private final ModelService models;
 
-    CompanyController(CompanyService companies, ModelService models) {
+    CompanyController(CompanyService companies) {
         this.companies = companies;
-        this.models = models;
     }
 
     @QueryMapping
@@ -38,10 +38,9 @@ class CompanyController {
         return companies.company(Ids.parse("id", id), slug);
     }
 
-    @BatchMapping
-    Mono<Map<Company, List<Model>>> models(List<Company> page) {
-        return models.modelsOfCompanies(page.stream().map(Company::id).toList())
-                .map(byCompany -> page.stream().collect(Collectors.toMap(company -> company,
-                        company -> byCompany.getOrDefault(company.id(), List.of()), (a, b) -> a)));
+    @SchemaMapping
+    CompletableFuture<List<Model>> models(Company company, DataFetchingEnvironment env) {
+        DataLoader<UUID, List<Model>> byCompany = env.getDataLoader(CatalogLoaders.MODELS_BY_COMPANY_ID);
+        return byCompany.load(company.id()).thenApply(found -> found == null ? List.of() : found);
     }
 }

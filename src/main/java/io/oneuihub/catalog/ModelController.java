@@ -1,17 +1,18 @@
 package io.oneuihub.catalog;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.stream.Collectors;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
+import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.DataFetchingFieldSelectionSet;
 import io.oneuihub.graphql.Connection;
 import io.oneuihub.graphql.Ids;
 import io.oneuihub.graphql.PageArguments;
 import org.springframework.graphql.data.method.annotation.Argument;
-import org.springframework.graphql.data.method.annotation.BatchMapping;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.graphql.data.method.annotation.SchemaMapping;
+import org.dataloader.DataLoader;
 import org.springframework.stereotype.Controller;
 import reactor.core.publisher.Mono;
 
@@ -19,13 +20,9 @@ import reactor.core.publisher.Mono;
 class ModelController {
 
     private final ModelService models;
-    private final CompanyService companies;
-    private final DeploymentService deployments;
 
-    ModelController(ModelService models, CompanyService companies, DeploymentService deployments) {
+    ModelController(ModelService models) {
         this.models = models;
-        this.companies = companies;
-        this.deployments = deployments;
     }
 
     @QueryMapping
@@ -41,18 +38,18 @@ class ModelController {
         return models.model(Ids.parse("id", id), name);
     }
 
-    @BatchMapping
-    Mono<Map<Model, Company>> company(List<Model> page) {
-        List<java.util.UUID> ids = page.stream().map(Model::companyId).filter(Objects::nonNull).distinct().toList();
-        return companies.companiesById(ids).map(byId -> page.stream()
-                .filter(model -> model.companyId() != null && byId.containsKey(model.companyId()))
-                .collect(Collectors.toMap(model -> model, model -> byId.get(model.companyId()), (a, b) -> a)));
+    @SchemaMapping
+    CompletableFuture<Company> company(Model model, DataFetchingEnvironment env) {
+        if (model.companyId() == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        DataLoader<UUID, Company> byId = env.getDataLoader(CatalogLoaders.COMPANY_BY_ID);
+        return byId.load(model.companyId());
     }
 
-    @BatchMapping
-    Mono<Map<Model, List<Deployment>>> deployments(List<Model> page) {
-        return deployments.deploymentsOfModels(page.stream().map(Model::id).toList())
-                .map(byModel -> page.stream().collect(Collectors.toMap(model -> model,
-                        model -> byModel.getOrDefault(model.id(), List.of()), (a, b) -> a)));
+    @SchemaMapping
+    CompletableFuture<List<Deployment>> deployments(Model model, DataFetchingEnvironment env) {
+        DataLoader<UUID, List<Deployment>> byModel = env.getDataLoader(CatalogLoaders.DEPLOYMENTS_BY_MODEL_ID);
+        return byModel.load(model.id()).thenApply(found -> found == null ? List.of() : found);
     }
 }
