@@ -19,6 +19,9 @@ import reactor.core.publisher.Mono;
 @Controller
 class ModelController {
 
+    /** A page's models' own timestamps, under nodes or edges/node (a company's createdAt matches too: harmless). */
+    private static final String[] TIMES = {"**/createdAt", "**/updatedAt", "**/lastSyncedAt"};
+
     private final ModelService models;
 
     ModelController(ModelService models) {
@@ -29,7 +32,8 @@ class ModelController {
     Mono<Connection<Model>> models(@Argument Integer first, @Argument String after, @Argument Integer last,
             @Argument String before, @Argument ModelFilter filter, @Argument ModelOrder orderBy,
             DataFetchingFieldSelectionSet selection) {
-        return models.models(filter, orderBy, new PageArguments(first, after, last, before), selection.contains("totalCount"));
+        return models.models(filter, orderBy, new PageArguments(first, after, last, before), selection.contains("totalCount"),
+                selection.containsAnyOf(TIMES[0], TIMES[1], TIMES[2]));
     }
 
     @QueryMapping

@@ -31,11 +31,13 @@ public class ModelService {
         this.limits = limits;
     }
 
-    public Mono<Connection<Model>> models(ModelFilter filter, ModelOrder order, PageArguments paging, boolean withTotal) {
+    /** @param withTimes whether the page's models need createdAt, updatedAt and lastSyncedAt */
+    public Mono<Connection<Model>> models(ModelFilter filter, ModelOrder order, PageArguments paging, boolean withTotal,
+            boolean withTimes) {
         ModelFilter given = filter == null ? ModelFilter.NONE : filter;
         ModelOrder ordering = order == null ? ModelOrder.DEFAULT : order;
         return Viewer.current().flatMap(viewer ->
-                models.page(where(given, viewer), ordering.ordering(), paging.resolve(limits), withTotal));
+                models.page(where(given, viewer), ordering.ordering(), paging.resolve(limits), withTotal, withTimes));
     }
 
     public Mono<Model> model(UUID id, String name) {

@@ -46,6 +46,26 @@ class ModelQueryTest extends GraphQlTestSupport {
         visibleCount = DevCatalog.MODELS_COUNT - 2;
     }
 
+    /** The page reads the models' timestamps only when they are selected, wherever in the page they are. */
+    @Test
+    void timestampsAreThereWhenSelectedUnderNodesOrEdges() {
+        var stored = db.sql("SELECT created_at, updated_at FROM model WHERE name = 'gpt-4o'").fetch().one().block();
+        String[] documents = {
+                "{ models(filter: {search: \"gpt-4o\"}, first: 1) { nodes { name createdAt updatedAt lastSyncedAt } } }",
+                "{ models(filter: {search: \"gpt-4o\"}, first: 1) { edges { node { name createdAt updatedAt } } } }"};
+        for (String document : documents) {
+            String path = document.contains("edges") ? "models.edges[0].node" : "models.nodes[0]";
+            var response = anonymous().document(document).execute().errors().verify();
+            response.path(path + ".name").entity(String.class).isEqualTo("gpt-4o");
+            response.path(path + ".createdAt").entity(java.time.OffsetDateTime.class)
+                    .satisfies(at -> assertThat(at).isAtSameInstantAs((java.time.OffsetDateTime) stored.get("created_at")));
+            response.path(path + ".updatedAt").entity(java.time.OffsetDateTime.class)
+                    .satisfies(at -> assertThat(at).isAtSameInstantAs((java.time.OffsetDateTime) stored.get("updated_at")));
+        }
+        anonymous().document("{ models(filter: {search: \"gpt-4o\"}, first: 1) { nodes { name pricing { inputCostPerToken } } } }")
+                .execute().errors().verify().path("models.nodes[0].name").entity(String.class).isEqualTo("gpt-4o");
+    }
+
     @Test
     void forwardPagingVisitsEveryVisibleModelOnceInNameOrder() {
         List<ModelNode> all = pageThrough(anonymous(), Map.of(), 7, false);
