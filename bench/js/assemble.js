@@ -59,7 +59,7 @@ const ms = (x) => (x === null || x === undefined ? '–' : `${n(x, x < 10 ? 1 : 
 const lines = [];
 const conns = load ? load.connections : [];
 lines.push(`Run ${meta.date} (${meta.quick ? 'QUICK: ' : ''}${load ? `${load.rounds} interleaved rounds × ${load.duration} s a point, medians` : 'no HTTP load'}), `
-  + `commit \`${meta.commit}\`${meta.dirty ? ' (with uncommitted changes)' : ''}; machine: ${meta.machine.nproc} cores (${meta.machine.cpu}), `
+  + `hub sources as of \`${meta.hubCommit || meta.commit}\` (checkout \`${meta.commit}\`${meta.dirty ? ', src/main with uncommitted changes' : ''}); machine: ${meta.machine.nproc} cores (${meta.machine.cpu}), `
   + `${meta.machine.memGiB} GiB; load average ${meta.loadavg.start.join(' / ')} at the start, ${meta.loadavg.end.join(' / ')} at the end`
   + (load ? `, 1-min load during the points ${n(Math.min(...load.points.map((p) => p.loadavg1)), 2)}–${n(Math.max(...load.points.map((p) => p.loadavg1)), 2)}` : '')
   + `. Catalog: ${n(results.catalog.visibleModels)} public models (${n(results.catalog.deployments)} deployments, ${n(results.catalog.companies)} companies), `
