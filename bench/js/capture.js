@@ -2,7 +2,7 @@
 // The SQL one GraphQL request makes, read from PostgreSQL's own statement log (log_statement = all, jsonlog):
 // everything the server executed between two marker statements, less the markers and the hub's LISTEN
 // connection. Optionally writes the statements, with the logged parameter values inlined, as a pgbench script.
-// Usage: node capture.js URL QUERY_FILE [VARIABLES_JSON] [--token T] [--pgbench OUT.sql]
+// Usage: node capture.js URL QUERY_FILE [VARIABLES_JSON] [--token T] [--pgbench OUT.sql] [--repeat 3]
 //   (PGLOG = the jsonlog file; PGHOST/PGPORT/PGUSER/PGDATABASE for psql). Prints one JSON line.
 const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
@@ -29,12 +29,7 @@ function inline(text, params) {
   });
 }
 
-async function main() {
-  const args = process.argv.slice(2);
-  const opt = (name) => { const i = args.indexOf(name); if (i < 0) return null; const v = args[i + 1]; args.splice(i, 2); return v; };
-  const token = opt('--token');
-  const pgbenchOut = opt('--pgbench');
-  const [url, queryFile, variablesJson] = args;
+async function captureOnce(url, queryFile, variablesJson, token) {
   const logFile = env('PGLOG');
   const mark = randomUUID();
   const offset = fs.statSync(logFile).size;
@@ -68,6 +63,22 @@ async function main() {
   }
   if (statements.length === 0) throw new Error('the request ran no SQL between the markers');
 
+  return { statements, answer };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const opt = (name) => { const i = args.indexOf(name); if (i < 0) return null; const v = args[i + 1]; args.splice(i, 2); return v; };
+  const token = opt('--token');
+  const pgbenchOut = opt('--pgbench');
+  const repeat = Number(opt('--repeat') || 3);
+  const [url, queryFile, variablesJson] = args;
+  // the hub's background jobs (the abandoned-run sweep, lease renewals) can land between the markers and only
+  // ever add statements: of several captures, the one with the fewest is the request's own
+  const tries = [];
+  for (let i = 0; i < repeat; i++) tries.push(await captureOnce(url, queryFile, variablesJson, token));
+  const { statements, answer } = tries.reduce((best, t) => (t.statements.length < best.statements.length ? t : best));
+
   if (pgbenchOut) {
     // one pgbench transaction = one request: each backend's statements in the order that backend ran them
     const pids = [...new Set(statements.map((s) => s.pid))];
@@ -88,6 +99,7 @@ async function main() {
     count: statements.length,
     backends: new Set(statements.map((s) => s.pid)).size,
     responseBytes: answer.bytes,
+    tries: tries.map((t) => t.statements.length),
     statements: statements.map((s) => ({ pid: s.pid, text: s.text, params: s.params })),
   }));
 }
