@@ -1,7 +1,5 @@
 package io.oneuihub.catalog;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -257,7 +255,7 @@ public class CompanyMutationService {
         }
 
         ArgumentValue<String> url(String field, ArgumentValue<String> url) {
-            if (url.isPresent() && !httpUrl(url.value())) {
+            if (url.isPresent() && !HttpUrls.valid(url.value())) {
                 errors.add(UserError.invalid("'" + field + "' must be an http or https URL.", "input", field));
             }
             return url;
@@ -275,17 +273,6 @@ public class CompanyMutationService {
                 }
             }
             return new ProviderKeys(List.copyOf(index.keySet()), index);
-        }
-
-        private static boolean httpUrl(String value) {
-            try {
-                URI uri = new URI(value);
-                String scheme = uri.getScheme();
-                return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
-                        && uri.getHost() != null && !uri.getHost().isBlank();
-            } catch (URISyntaxException e) {
-                return false;
-            }
         }
     }
 

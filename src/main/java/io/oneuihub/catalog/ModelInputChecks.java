@@ -1,8 +1,6 @@
 package io.oneuihub.catalog;
 
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -143,7 +141,7 @@ final class ModelInputChecks {
             String base = value.value() == null ? null : value.value().strip();
             if (base == null) {
                 errors.add(UserError.invalid("LiteLLM cannot remove a param: apiBase cannot be cleared, only replaced.", "input", "apiBase"));
-            } else if (!httpUrl(base) && !ENV_REFERENCE.matcher(base).matches()) {
+            } else if (!HttpUrls.valid(base) && !ENV_REFERENCE.matcher(base).matches()) {
                 errors.add(UserError.invalid("apiBase must be an http or https URL, or an os.environ/NAME reference.", "input", "apiBase"));
             } else {
                 params.put("api_base", base);
@@ -351,17 +349,6 @@ final class ModelInputChecks {
             nested.values().forEach(this::addSecretValues);
         } else if (value instanceof List<?> list) {
             list.forEach(this::addSecretValues);
-        }
-    }
-
-    private static boolean httpUrl(String value) {
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme();
-            return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
-                    && uri.getHost() != null && !uri.getHost().isBlank();
-        } catch (URISyntaxException e) {
-            return false;
         }
     }
 
