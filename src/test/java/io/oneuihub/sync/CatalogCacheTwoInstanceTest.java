@@ -65,6 +65,19 @@ class CatalogCacheTwoInstanceTest extends SyncTestSupport {
             assertThat(anonymousOn(b).getResponseBody()).contains(description);
         }
 
+        // the same while B hears no NOTIFY at all: its LISTEN connection is cut just before each write (it comes
+        // back after a 200 ms backoff), so only B's version check can tell it that its entry is old
+        for (int i = 0; i < 5; i++) {
+            String listener = listenerOfB();
+            assertThat(one("SELECT pg_terminate_backend(" + listener + ")")).isEqualTo("true");
+            String description = "unheard " + i;
+            adminOn(port).document("mutation($input: UpdateModelInput!) { updateModel(input: $input) { userErrors { code } } }")
+                    .variable("input", Map.of("id", modelId, "description", description)).execute()
+                    .path("updateModel.userErrors").entityList(Object.class).hasSize(0);
+            assertThat(anonymousOn(b).getResponseBody()).contains(description);
+            assertThat(cache(anonymousOn(b))).isEqualTo("HIT");
+        }
+
         // a sync apply on A
         sim.addDbDeployment("cache-beta", Map.of("model", "openai/gpt-4.1-mini"), Map.of());
         assertThat(cache(anonymousOn(b))).isEqualTo("HIT");
@@ -87,5 +100,19 @@ class CatalogCacheTwoInstanceTest extends SyncTestSupport {
                 .variable("input", Map.of("id", modelId, "description", "from B")).execute()
                 .path("updateModel.userErrors").entityList(Object.class).hasSize(0);
         assertThat(anonymousOn(port).getResponseBody()).contains("from B");
+    }
+
+    /** The pid of B's LISTEN connection, once B has one (again). */
+    private String listenerOfB() {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            String pid = db.sql("SELECT pid::text AS pid FROM pg_stat_activity WHERE application_name = 'oneuihub-sync-listener cache-b'")
+                    .map(row -> row.get("pid", String.class)).all().next().block();
+            if (pid != null) {
+                return pid;
+            }
+            assertThat(System.nanoTime()).as("B's LISTEN connection is back").isLessThan(deadline);
+            sleep(50);
+        }
     }
 }

@@ -37,11 +37,16 @@ final class CatalogVersion implements NotificationListener.Channel<Long> {
      *                block
      */
     CatalogVersion(DatabaseClient db, Duration timeout, LongConsumer onNewer) {
-        this.read = db.sql("SELECT version FROM catalog_version")
+        this(db.sql("SELECT version FROM catalog_version")
                 .map(row -> row.get(0, Long.class))
                 .one()
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("catalog_version has no row")))
-                .timeout(timeout);
+                .timeout(timeout), onNewer);
+    }
+
+    /** @param read one read of the committed version, started anew on each subscription */
+    CatalogVersion(Mono<Long> read, LongConsumer onNewer) {
+        this.read = read;
         this.onNewer = onNewer;
     }
 
