@@ -1,5 +1,6 @@
 package io.oneuihub.graphql.cache;
 
+import io.oneuihub.security.HubSecurityProperties;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -32,8 +33,9 @@ class CatalogCacheConfiguration {
     @Bean
     @Order(-90)
     WebFilter catalogCacheFilter(CatalogCacheProperties properties, CatalogResponseCache store, CatalogVersion versions,
-            JsonMapper json, @Value("${spring.graphql.http.path:/graphql}") String graphQlPath) {
+            JsonMapper json, HubSecurityProperties security, @Value("${spring.graphql.http.path:/graphql}") String graphQlPath) {
         return new CatalogCacheFilter(graphQlPath, properties,
-                new CatalogDocuments(properties.documents(), properties.maxQueryLength()), store, versions, json);
+                new CatalogDocuments(properties.documents(), properties.maxQueryLength()), store, versions, json,
+                security.publicCatalog());
     }
 }

@@ -61,10 +61,12 @@ final class CatalogCacheFilter implements WebFilter {
     private final JsonMapper json;
     private final JsonMapper canonical;
     private final String anonymousCacheControl;
+    private final boolean publicCatalog;
 
     CatalogCacheFilter(String path, CatalogCacheProperties properties, CatalogDocuments documents,
-            CatalogResponseCache store, CatalogVersion versions, JsonMapper json) {
+            CatalogResponseCache store, CatalogVersion versions, JsonMapper json, boolean publicCatalog) {
         this.path = path;
+        this.publicCatalog = publicCatalog;
         this.properties = properties;
         this.documents = documents;
         this.store = store;
@@ -200,7 +202,8 @@ final class CatalogCacheFilter implements WebFilter {
     private Mono<Void> handle(ServerWebExchange exchange, WebFilterChain chain, Call call, boolean get) {
         return Viewer.current().flatMap(viewer -> {
             Analysis analysis = documents.analyse(call.query());
-            if (viewer.admin() || call.extensions() || analysis == null
+            // with the catalog closed to anonymous callers they get errors, never an entry or a tag to revalidate
+            if (viewer.admin() || (!viewer.authenticated() && !publicCatalog) || call.extensions() || analysis == null
                     || analysis.select(call.operationName()) != Kind.CATALOG_QUERY) {
                 return bypass(exchange, chain, get);
             }
@@ -270,7 +273,7 @@ final class CatalogCacheFilter implements WebFilter {
         HttpHeaders headers = response.getHeaders();
         headers.setETag(etag);
         headers.setCacheControl(cacheControl);
-        headers.add(HttpHeaders.VARY, "Authorization");
+        headers.add(HttpHeaders.VARY, "Authorization, Accept");
         headers.set(CACHE_HEADER, "REVALIDATED");
         return response.setComplete();
     }
@@ -308,7 +311,7 @@ final class CatalogCacheFilter implements WebFilter {
     private static void cacheHeaders(HttpHeaders headers, String etag, String cacheControl) {
         headers.setETag(etag);
         headers.setCacheControl(cacheControl);
-        headers.add(HttpHeaders.VARY, "Authorization");
+        headers.add(HttpHeaders.VARY, "Authorization, Accept");
         // Spring Security adds Pragma/Expires only when no Cache-Control is set; make sure none linger
         headers.remove(HttpHeaders.PRAGMA);
         headers.remove(HttpHeaders.EXPIRES);
