@@ -79,4 +79,20 @@ class SqlStatementCountTest extends GraphQlTestSupport {
         // one page query, one batch of companies, one batch of deployments
         assertThat(statements.get()).isEqualTo(3);
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {10, 100})
+    void aRepeatedAnonymousPageRunsOnlyTheVersionCheck(int pageSize) {
+        String query = "query($first: Int) { models(first: $first) { totalCount nodes { name company { name } } } }";
+        statements.set(0);
+        anonymous().document(query).variable("first", pageSize).execute().path("models.nodes").entityList(Object.class).hasSize(pageSize);
+        // the catalog version check, then the page (models, totalCount, companies)
+        int first = statements.get();
+        assertThat(first).isGreaterThan(1);
+
+        statements.set(0);
+        anonymous().document(query).variable("first", pageSize).execute().path("models.nodes").entityList(Object.class).hasSize(pageSize);
+        // served from the catalog response cache: only the version check (SELECT version FROM catalog_version)
+        assertThat(statements.get()).isEqualTo(1);
+    }
 }

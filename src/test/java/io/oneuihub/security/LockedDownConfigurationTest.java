@@ -23,6 +23,24 @@ class LockedDownConfigurationTest extends GraphQlTestSupport {
     }
 
     @Test
+    void aClosedCatalogGivesAnonymousCallersNoCachedAnswerAndNoRevalidation() {
+        String uri = "/graphql?query={query}";
+        // "*" matches any tag: were anonymous answers cached, this would be a 304 telling the caller the catalog is current
+        String body = http().get().uri(uri, "{ models { totalCount } }").header("Accept", "application/json")
+                .header("If-None-Match", "*").exchange()
+                .expectStatus().isOk()
+                .expectHeader().doesNotExist("ETag")
+                .expectHeader().valueEquals("X-Catalog-Cache", "BYPASS")
+                .expectBody(String.class).returnResult().getResponseBody();
+        org.assertj.core.api.Assertions.assertThat(body).contains("UNAUTHORIZED");
+        http().get().uri(uri, "{ models { totalCount } }").header("Accept", "application/json")
+                .headers(h -> h.setBearerAuth(io.oneuihub.dev.LocalIssuer.userToken())).exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("Cache-Control", "private, no-cache")
+                .expectHeader().exists("ETag");
+    }
+
+    @Test
     void introspectionIsSwitchedOff() {
         admin().document("{ __schema { queryType { name } } }").execute().errors()
                 .expect(error -> error.getMessage().toLowerCase().contains("introspection")).verify();
