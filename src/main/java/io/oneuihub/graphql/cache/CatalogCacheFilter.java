@@ -30,6 +30,8 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.EnumFeature;
@@ -204,7 +206,7 @@ final class CatalogCacheFilter implements WebFilter {
             Analysis analysis = documents.analyse(call.query());
             // with the catalog closed to anonymous callers they get errors, never an entry or a tag to revalidate
             if (viewer.admin() || (!viewer.authenticated() && !publicCatalog) || call.extensions() || analysis == null
-                    || analysis.select(call.operationName()) != Kind.CATALOG_QUERY) {
+                    || analysis.select(call.operationName()) != Kind.CATALOG_QUERY || noStore(exchange.getRequest())) {
                 return bypass(exchange, chain, get);
             }
             Key key = new Key(analysis.normalised(), call.operationName() == null ? "" : call.operationName(),
@@ -233,6 +235,19 @@ final class CatalogCacheFilter implements WebFilter {
                         return miss(exchange, chain, key, current, get ? etag(current, digest) : null, cacheControl);
                     });
         });
+    }
+
+    /**
+     * Cache-Control: no-store from the client: nothing of this exchange is to be kept, so the cache steps aside
+     * entirely (no version read, no capture): what the benchmark measures as the uncached path.
+     */
+    private static boolean noStore(ServerHttpRequest request) {
+        for (String value : request.getHeaders().getOrEmpty(HttpHeaders.CACHE_CONTROL)) {
+            if (value.toLowerCase(java.util.Locale.ROOT).contains("no-store")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Cache-Control: no-cache (or Pragma: no-cache) from the client: execute again, and store what comes back. */
@@ -348,9 +363,24 @@ final class CatalogCacheFilter implements WebFilter {
 
     /** Data and no errors: a partial answer (a field that failed) or a refusal is not worth repeating. */
     private boolean complete(byte[] body) {
-        try {
-            JsonNode tree = json.readTree(body);
-            return tree != null && tree.isObject() && tree.path("data").isObject() && !tree.has("errors");
+        // streamed, top-level names only: a miss should not pay for building the whole answer as a tree again
+        try (JsonParser parser = json.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            boolean data = false;
+            for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("errors".equals(name)) {
+                    return false;
+                }
+                if ("data".equals(name)) {
+                    data = value == JsonToken.START_OBJECT;
+                }
+                parser.skipChildren();
+            }
+            return data;
         } catch (RuntimeException e) {
             return false;
         }

@@ -203,6 +203,17 @@ class CatalogCacheTest extends GraphQlTestSupport {
         assertThat(cache(anonymousPage())).isEqualTo("HIT");
     }
 
+    @Test
+    void cacheControlNoStoreStepsAsideAndKeepsNothing() {
+        EntityExchangeResult<String> bypassed = post(null, PAGE, Map.of("first", 7), HttpHeaders.CACHE_CONTROL, "no-store");
+        assertThat(cache(bypassed)).isEqualTo("BYPASS");
+        assertThat(bypassed.getResponseBody()).contains("\"data\"");
+        // nothing was kept: the first plain request executes, the second is served
+        assertThat(cache(post(null, PAGE, Map.of("first", 7)))).isEqualTo("MISS");
+        assertThat(cache(post(null, PAGE, Map.of("first", 7)))).isEqualTo("HIT");
+        assertThat(cache(post(null, PAGE, Map.of("first", 7), HttpHeaders.CACHE_CONTROL, "no-store"))).isEqualTo("BYPASS");
+    }
+
     // ================================================================== GET
 
     private URI getUri(String query, String variables, String operationName) {
