@@ -71,6 +71,28 @@ public class CompanyRepository {
                 .flatMap(this::findById);
     }
 
+    /** The columns {@link #mapJoined} reads, for a statement that joins {@code company c}. */
+    static String joinedColumns(boolean withTimes) {
+        return "c.id AS c_id, c.slug AS c_slug, c.name AS c_name, c.description AS c_description, c.logo_url AS c_logo_url,"
+                + " c.website AS c_website, array(SELECT p.provider FROM company_provider p WHERE p.company_id = c.id"
+                + " ORDER BY p.provider) AS c_providers"
+                + (withTimes ? ", c.created_at AS c_created_at, c.updated_at AS c_updated_at" : "");
+    }
+
+    /** A company joined into another row under {@link #joinedColumns}; without times, createdAt and updatedAt are null. */
+    static Company mapJoined(Readable row, boolean withTimes) {
+        return new Company(
+                Rows.uuid(row, "c_id"),
+                Rows.text(row, "c_slug"),
+                Rows.text(row, "c_name"),
+                Rows.text(row, "c_description"),
+                Rows.text(row, "c_logo_url"),
+                Rows.text(row, "c_website"),
+                Rows.textArray(row, "c_providers"),
+                withTimes ? Rows.time(row, "c_created_at") : null,
+                withTimes ? Rows.time(row, "c_updated_at") : null);
+    }
+
     static Company map(Readable row) {
         return new Company(
                 Rows.uuid(row, "id"),
