@@ -13,7 +13,6 @@ import io.oneuihub.graphql.Connection;
 import io.oneuihub.graphql.Ids;
 import io.oneuihub.graphql.PageArguments;
 import org.springframework.graphql.data.method.annotation.Argument;
-import org.springframework.graphql.data.method.annotation.LocalContextValue;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
 import org.springframework.graphql.data.method.annotation.SchemaMapping;
 import org.dataloader.DataLoader;
@@ -36,8 +35,8 @@ class ModelController {
     static final String JOINED_COMPANIES = "joinedCompanies";
 
     /**
-     * The page's companies come with its rows (a join) when the page selects them, handed to {@link #company} through
-     * the local context: it is scoped to this field's subtree, so a company loaded elsewhere in the document never
+     * The page's companies come with its rows (a join) when the page selects them, handed to Model.company
+     * ({@link ModelCompanyFetcher}) through the local context: it is scoped to this field's subtree, so a company loaded elsewhere in the document never
      * sees a joined one (which lacks the timestamps the page did not select).
      */
     @QueryMapping
@@ -59,19 +58,6 @@ class ModelController {
     Mono<Model> model(@Argument String id, @Argument String name) {
         Ids.requireExactlyOne("id", id, "name", name);
         return models.model(Ids.parse("id", id), name);
-    }
-
-    @SchemaMapping
-    CompletableFuture<Company> company(Model model, @LocalContextValue(required = false) Map<UUID, Company> joinedCompanies,
-            DataFetchingEnvironment env) {
-        if (model.companyId() == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (joinedCompanies != null) {
-            return CompletableFuture.completedFuture(joinedCompanies.get(model.companyId()));
-        }
-        DataLoader<UUID, Company> byId = env.getDataLoader(CatalogLoaders.COMPANY_BY_ID);
-        return byId.load(model.companyId());
     }
 
     @SchemaMapping

@@ -21,7 +21,8 @@ final class RootFieldObservationInstrumentation extends GraphQlObservationInstru
     @Override
     public DataFetcher<?> instrumentDataFetcher(DataFetcher<?> dataFetcher, InstrumentationFieldFetchParameters parameters,
             InstrumentationState state) {
-        if (parameters.getExecutionStepInfo().getPath().getLevel() > 1) {
+        // trivial fetchers first: the parameters build a field's ExecutionStepInfo only when asked for it
+        if (parameters.isTrivialDataFetcher() || parameters.getEnvironment().getExecutionStepInfo().getPath().getLevel() > 1) {
             return dataFetcher;
         }
         return super.instrumentDataFetcher(dataFetcher, parameters, state);
