@@ -37,7 +37,7 @@ class ModelController {
     /**
      * The page's companies come with its rows (a join) when the page selects them, handed to Model.company
      * ({@link ModelCompanyFetcher}) through the local context: it is scoped to this field's subtree, so a company loaded elsewhere in the document never
-     * sees a joined one (which lacks the timestamps the page did not select).
+     * sees a joined one (which lacks the timestamps and providers the page did not select).
      */
     @QueryMapping
     Mono<DataFetcherResult<Connection<Model>>> models(@Argument Integer first, @Argument String after, @Argument Integer last,
@@ -45,7 +45,8 @@ class ModelController {
             DataFetchingFieldSelectionSet selection) {
         boolean withCompanies = selection.containsAnyOf("nodes/company", "edges/node/company");
         return models.models(filter, orderBy, new PageArguments(first, after, last, before), selection.contains("totalCount"),
-                        selection.containsAnyOf(TIMES[0], TIMES[1], TIMES[2]), withCompanies)
+                        selection.containsAnyOf(TIMES[0], TIMES[1], TIMES[2]), withCompanies,
+                        selection.containsAnyOf("nodes/company/providers", "edges/node/company/providers"))
                 .map(page -> DataFetcherResult.<Connection<Model>>newResult()
                         .data(page.models())
                         .localContext(withCompanies

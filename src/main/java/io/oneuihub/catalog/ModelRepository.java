@@ -54,11 +54,12 @@ public class ModelRepository {
      * @param withTimes     whether createdAt, updatedAt and lastSyncedAt are read (else they are null in the page),
      *                      of the models and of joined companies
      * @param withCompanies whether each model's company is read in the same statement (a join; no batch load)
+     * @param withProviders whether those companies need their providers (else empty)
      */
     Mono<ModelPage> page(SqlFilter filter, Ordering ordering, PageRequest page, boolean withTotal, boolean withTimes,
-            boolean withCompanies) {
+            boolean withCompanies, boolean withProviders) {
         String select = (withTimes ? "m.*" : WITHOUT_TIMES)
-                + (withCompanies ? ", " + CompanyRepository.joinedColumns(withTimes) : "");
+                + (withCompanies ? ", " + CompanyRepository.joinedColumns(withTimes, withProviders) : "");
         return Mono.defer(() -> {
             // filled while the rows are mapped, one after the other, before the page completes
             Map<UUID, Company> companies = withCompanies ? new HashMap<>() : Map.of();
@@ -66,7 +67,7 @@ public class ModelRepository {
                     withTotal, (row, i) -> {
                         Model model = mapRow(row, withTimes);
                         if (withCompanies && model.companyId() != null && !companies.containsKey(model.companyId())) {
-                            companies.put(model.companyId(), CompanyRepository.mapJoined(row, withTimes));
+                            companies.put(model.companyId(), CompanyRepository.mapJoined(row, withTimes, withProviders));
                         }
                         return model;
                     }).map(connection -> new ModelPage(connection, companies));
