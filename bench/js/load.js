@@ -105,17 +105,18 @@ async function main() {
     return { name, url, query, pid: Number(pid), body: JSON.stringify({ query }) };
   };
   const hub = target('hub', env('HUB_URL'), env('HUB_QUERY'), env('HUB_PID'));
-  const pg = target('postgraphile', env('PG_URL'), env('PG_QUERY'), env('PG_PID'));
+  // PG_URL empty (bench/run BENCH_SKIP_PGL=1): the hub alone
+  const targets = process.env.PG_URL ? [hub, target('postgraphile', env('PG_URL'), env('PG_QUERY'), env('PG_PID'))] : [hub];
 
   const warmup = {};
-  for (const t of [hub, pg]) {
+  for (const t of targets) {
     process.stderr.write(`warming ${t.name} at ${warmConnections} connections, ${chunk} s chunks, at least ${minChunks}, until 3 agree within ${tolerance * 100}%\n`);
     warmup[t.name] = { connections: warmConnections, chunkS: chunk, ...(await warm(t, warmConnections, chunk, tolerance, maxChunks, minChunks)) };
   }
   const points = [];
   for (let round = 1; round <= rounds; round++) {
     for (const c of connectionsList) {
-      for (const t of round % 2 ? [hub, pg] : [pg, hub]) {
+      for (const t of round % 2 ? targets : [...targets].reverse()) {
         const p = { round, ...(await point(t, c, duration)) };
         points.push(p);
         process.stderr.write(`  round ${round} ${t.name} c=${c}: ${p.rps} rps, p99 ${p.p99} ms, cpu ${p.cpuMsPerRequest} ms/req, load ${p.loadavg1}\n`);
@@ -123,7 +124,7 @@ async function main() {
     }
   }
   const medians = {};
-  for (const t of [hub, pg]) {
+  for (const t of targets) {
     medians[t.name] = {};
     for (const c of connectionsList) {
       const ps = points.filter((p) => p.target === t.name && p.connections === c);
@@ -135,7 +136,7 @@ async function main() {
       };
     }
   }
-  const memory = { hub: rssMiB(hub.pid), postgraphile: rssMiB(pg.pid) };
+  const memory = Object.fromEntries(targets.map((t) => [t.name, rssMiB(t.pid)]));
   fs.writeFileSync(env('OUT'), JSON.stringify({ duration, rounds, connections: connectionsList, warmup, points, medians, memoryAfterMiB: memory }, null, 2));
   process.stderr.write(`load: medians ${JSON.stringify(medians)}\n`);
 }

@@ -1,6 +1,7 @@
 package io.oneuihub.catalog;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 
 import io.oneuihub.db.Binds;
@@ -69,6 +70,35 @@ public class CompanyRepository {
                 .map(row -> row.get("id", UUID.class))
                 .one()
                 .flatMap(this::findById);
+    }
+
+    /**
+     * The columns {@link #mapJoined} reads, for a statement that joins {@code company c}. The providers are a
+     * subquery and an array to decode for every row: only when the caller selects them.
+     */
+    static String joinedColumns(boolean withTimes, boolean withProviders) {
+        return "c.id AS c_id, c.slug AS c_slug, c.name AS c_name, c.description AS c_description, c.logo_url AS c_logo_url,"
+                + " c.website AS c_website"
+                + (withProviders ? ", array(SELECT p.provider FROM company_provider p WHERE p.company_id = c.id"
+                        + " ORDER BY p.provider) AS c_providers" : "")
+                + (withTimes ? ", c.created_at AS c_created_at, c.updated_at AS c_updated_at" : "");
+    }
+
+    /**
+     * A company joined into another row under {@link #joinedColumns}; without times, createdAt and updatedAt are
+     * null, without providers they are empty.
+     */
+    static Company mapJoined(Readable row, boolean withTimes, boolean withProviders) {
+        return new Company(
+                Rows.uuid(row, "c_id"),
+                Rows.text(row, "c_slug"),
+                Rows.text(row, "c_name"),
+                Rows.text(row, "c_description"),
+                Rows.text(row, "c_logo_url"),
+                Rows.text(row, "c_website"),
+                withProviders ? Rows.textArray(row, "c_providers") : List.of(),
+                withTimes ? Rows.time(row, "c_created_at") : null,
+                withTimes ? Rows.time(row, "c_updated_at") : null);
     }
 
     static Company map(Readable row) {

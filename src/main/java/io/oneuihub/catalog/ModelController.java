@@ -1,9 +1,12 @@
 package io.oneuihub.catalog;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import graphql.GraphQLContext;
+import graphql.execution.DataFetcherResult;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.DataFetchingFieldSelectionSet;
 import io.oneuihub.graphql.Connection;
@@ -28,27 +31,34 @@ class ModelController {
         this.models = models;
     }
 
+    /** The key of the page's joined companies in the local context of everything under Query.models. */
+    static final String JOINED_COMPANIES = "joinedCompanies";
+
+    /**
+     * The page's companies come with its rows (a join) when the page selects them, handed to Model.company
+     * ({@link ModelCompanyFetcher}) through the local context: it is scoped to this field's subtree, so a company loaded elsewhere in the document never
+     * sees a joined one (which lacks the timestamps and providers the page did not select).
+     */
     @QueryMapping
-    Mono<Connection<Model>> models(@Argument Integer first, @Argument String after, @Argument Integer last,
+    Mono<DataFetcherResult<Connection<Model>>> models(@Argument Integer first, @Argument String after, @Argument Integer last,
             @Argument String before, @Argument ModelFilter filter, @Argument ModelOrder orderBy,
             DataFetchingFieldSelectionSet selection) {
+        boolean withCompanies = selection.containsAnyOf("nodes/company", "edges/node/company");
         return models.models(filter, orderBy, new PageArguments(first, after, last, before), selection.contains("totalCount"),
-                selection.containsAnyOf(TIMES[0], TIMES[1], TIMES[2]));
+                        selection.containsAnyOf(TIMES[0], TIMES[1], TIMES[2]), withCompanies,
+                        selection.containsAnyOf("nodes/company/providers", "edges/node/company/providers"))
+                .map(page -> DataFetcherResult.<Connection<Model>>newResult()
+                        .data(page.models())
+                        .localContext(withCompanies
+                                ? GraphQLContext.newContext().of(JOINED_COMPANIES, page.companies()).build()
+                                : null)
+                        .build());
     }
 
     @QueryMapping
     Mono<Model> model(@Argument String id, @Argument String name) {
         Ids.requireExactlyOne("id", id, "name", name);
         return models.model(Ids.parse("id", id), name);
-    }
-
-    @SchemaMapping
-    CompletableFuture<Company> company(Model model, DataFetchingEnvironment env) {
-        if (model.companyId() == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        DataLoader<UUID, Company> byId = env.getDataLoader(CatalogLoaders.COMPANY_BY_ID);
-        return byId.load(model.companyId());
     }
 
     @SchemaMapping

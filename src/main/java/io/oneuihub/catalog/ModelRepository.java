@@ -2,6 +2,8 @@ package io.oneuihub.catalog;
 
 import java.math.BigDecimal;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 import io.oneuihub.db.Binds;
@@ -41,11 +43,35 @@ public class ModelRepository {
             + " m.input_cost_per_token, m.output_cost_per_token, m.max_tokens, m.max_input_tokens, m.max_output_tokens,"
             + " m.rpm, m.tpm, m.capabilities, m.enabled, m.free, m.status, m.external_id";
 
-    /** @param withTimes whether createdAt, updatedAt and lastSyncedAt are read (else they are null in the page) */
-    Mono<Connection<Model>> page(SqlFilter filter, Ordering ordering, PageRequest page, boolean withTotal, boolean withTimes) {
-        return withTimes
-                ? pager.page("m.*", "model m", filter.and(LIVE), ordering, page, withTotal, (row, i) -> map(row))
-                : pager.page(WITHOUT_TIMES, "model m", filter.and(LIVE), ordering, page, withTotal, (row, i) -> mapRow(row, false));
+    /** The company of each model, in the page's own statement (aliased c_*; see {@link CompanyRepository#mapJoined}). */
+    private static final String COMPANY_JOIN = "LEFT JOIN company c ON c.id = m.company_id";
+
+    /** One page of models and, when asked for, their companies by id. */
+    public record ModelPage(Connection<Model> models, Map<UUID, Company> companies) {
+    }
+
+    /**
+     * @param withTimes     whether createdAt, updatedAt and lastSyncedAt are read (else they are null in the page),
+     *                      of the models and of joined companies
+     * @param withCompanies whether each model's company is read in the same statement (a join; no batch load)
+     * @param withProviders whether those companies need their providers (else empty)
+     */
+    Mono<ModelPage> page(SqlFilter filter, Ordering ordering, PageRequest page, boolean withTotal, boolean withTimes,
+            boolean withCompanies, boolean withProviders) {
+        String select = (withTimes ? "m.*" : WITHOUT_TIMES)
+                + (withCompanies ? ", " + CompanyRepository.joinedColumns(withTimes, withProviders) : "");
+        return Mono.defer(() -> {
+            // filled while the rows are mapped, one after the other, before the page completes
+            Map<UUID, Company> companies = withCompanies ? new HashMap<>() : Map.of();
+            return pager.page(select, "model m", withCompanies ? COMPANY_JOIN : "", filter.and(LIVE), ordering, page,
+                    withTotal, (row, i) -> {
+                        Model model = mapRow(row, withTimes);
+                        if (withCompanies && model.companyId() != null && !companies.containsKey(model.companyId())) {
+                            companies.put(model.companyId(), CompanyRepository.mapJoined(row, withTimes, withProviders));
+                        }
+                        return model;
+                    }).map(connection -> new ModelPage(connection, companies));
+        });
     }
 
     public Mono<Model> findById(UUID id) {

@@ -2,6 +2,7 @@ package io.oneuihub.graphql;
 
 import graphql.execution.instrumentation.Instrumentation;
 import io.oneuihub.security.SecretRedactor;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
@@ -18,18 +19,24 @@ import org.springframework.web.server.WebFilter;
 class GraphQlLimitsConfiguration {
 
     @Bean
-    Instrumentation maxQueryDepth(GraphQlLimits limits) {
-        return new QueryLimitsInstrumentation.Depth(limits.maxDepth());
+    OperationCheck maxQueryDepth(GraphQlLimits limits) {
+        return new OperationCheck(new QueryLimitsInstrumentation.Depth(limits.maxDepth()));
     }
 
     @Bean
-    Instrumentation maxQueryComplexity(GraphQlLimits limits) {
-        return new QueryLimitsInstrumentation.Complexity(limits.maxComplexity());
+    OperationCheck maxQueryComplexity(GraphQlLimits limits) {
+        return new OperationCheck(new QueryLimitsInstrumentation.Complexity(limits.maxComplexity()));
     }
 
     @Bean
-    Instrumentation maxAliases(GraphQlLimits limits) {
-        return new QueryLimitsInstrumentation.Aliases(limits.maxAliases());
+    OperationCheck maxAliases(GraphQlLimits limits) {
+        return new OperationCheck(new QueryLimitsInstrumentation.Aliases(limits.maxAliases()));
+    }
+
+    /** The one Instrumentation bean besides the observations: see {@link OperationCheck}. */
+    @Bean
+    Instrumentation operationChecks(ObjectProvider<OperationCheck> checks) {
+        return new OperationChecks(checks.orderedStream().toList());
     }
 
     @Bean

@@ -11,7 +11,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Runs one page of a keyset-paginated query and its optional count, and assembles the Relay
- * connection. Costs one statement per page (plus one for totalCount when selected).
+ * connection. Costs one statement per page, totalCount included (a second one only for a page without rows).
  */
 public final class KeysetPager {
 
@@ -28,13 +28,33 @@ public final class KeysetPager {
      */
     public <T> Mono<Connection<T>> page(String select, String from, SqlFilter filter, Ordering ordering,
             PageRequest page, boolean withTotal, BiFunction<Readable, Integer, T> mapper) {
-        Mono<List<Edge<T>>> rows = page.size() == 0 ? Mono.just(List.of()) : rows(select, from, filter, ordering, page, mapper);
-        Mono<Integer> total = withTotal ? count(from, filter) : Mono.just(-1);
-        return Mono.zip(rows, total).map(result -> assemble(result.getT1(), page, result.getT2()));
+        return page(select, from, "", filter, ordering, page, withTotal, mapper);
     }
 
-    private <T> Mono<List<Edge<T>>> rows(String select, String from, SqlFilter filter, Ordering ordering,
-            PageRequest page, BiFunction<Readable, Integer, T> mapper) {
+    /**
+     * @param join joins for the select list only, e.g. {@code "LEFT JOIN company c ON c.id = m.company_id"}: the
+     *             filter and the count see {@code from} alone
+     */
+    public <T> Mono<Connection<T>> page(String select, String from, String join, SqlFilter filter, Ordering ordering,
+            PageRequest page, boolean withTotal, BiFunction<Readable, Integer, T> mapper) {
+        if (page.size() == 0) {
+            return (withTotal ? count(from, filter) : Mono.just(-1)).map(total -> assemble(List.of(), page, total));
+        }
+        return rows(select, from, join, filter, ordering, page, withTotal, mapper).flatMap(fetched -> {
+            // the count rides on the page's rows; a page without rows has to ask for it
+            if (withTotal && fetched.isEmpty()) {
+                return count(from, filter).map(total -> assemble(List.of(), page, total));
+            }
+            return Mono.just(assemble(fetched, page, withTotal ? fetched.get(0).total() : -1));
+        });
+    }
+
+    /** A fetched row: its edge and, when asked for, the count of all rows the filter matches. */
+    private record Fetched<T>(Edge<T> edge, int total) {
+    }
+
+    private <T> Mono<List<Fetched<T>>> rows(String select, String from, String join, SqlFilter filter, Ordering ordering,
+            PageRequest page, boolean withTotal, BiFunction<Readable, Integer, T> mapper) {
         List<SortKey> keys = ordering.keys();
         // Backwards pages read in reverse order from the cursor, then flip.
         boolean descending = ordering.descending() != page.backward();
@@ -42,7 +62,15 @@ public final class KeysetPager {
         for (int i = 0; i < keys.size(); i++) {
             sql.append(", (").append(keys.get(i).expression()).append(")::text AS k_").append(i);
         }
-        sql.append(" FROM ").append(from).append(" WHERE ").append(filter.where());
+        // an uncorrelated subquery: PostgreSQL runs it once (an InitPlan), in the same statement and round trip
+        if (withTotal) {
+            sql.append(", (SELECT count(*) FROM ").append(from).append(" WHERE ").append(filter.where()).append(") AS total_n");
+        }
+        sql.append(" FROM ").append(from);
+        if (!join.isEmpty()) {
+            sql.append(' ').append(join);
+        }
+        sql.append(" WHERE ").append(filter.where());
         List<String> cursorValues = cursorValues(page, ordering);
         if (cursorValues != null) {
             sql.append(" AND (");
@@ -67,12 +95,17 @@ public final class KeysetPager {
                 spec = spec.bind("c_" + i, cursorValues.get(i));
             }
         }
+        String[] keyColumns = new String[keys.size()];
+        for (int i = 0; i < keyColumns.length; i++) {
+            keyColumns[i] = "k_" + i;
+        }
         return spec.map(row -> {
-            List<String> values = new ArrayList<>(keys.size());
-            for (int i = 0; i < keys.size(); i++) {
-                values.add(row.get("k_" + i, String.class));
+            List<String> values = new ArrayList<>(keyColumns.length);
+            for (String column : keyColumns) {
+                values.add(row.get(column, String.class));
             }
-            return new Edge<>(new Cursor(ordering.name(), values).encode(), mapper.apply(row, 0));
+            Edge<T> edge = new Edge<>(new Cursor(ordering.name(), values).encode(), mapper.apply(row, 0));
+            return new Fetched<>(edge, withTotal ? row.get("total_n", Long.class).intValue() : -1);
         }).all().collectList();
     }
 
@@ -104,9 +137,13 @@ public final class KeysetPager {
                 .one();
     }
 
-    private static <T> Connection<T> assemble(List<Edge<T>> fetched, PageRequest page, int total) {
+    private static <T> Connection<T> assemble(List<Fetched<T>> fetched, PageRequest page, int total) {
         boolean more = fetched.size() > page.size();
-        List<Edge<T>> edges = new ArrayList<>(more ? fetched.subList(0, page.size()) : fetched);
+        int kept = more ? page.size() : fetched.size();
+        List<Edge<T>> edges = new ArrayList<>(kept);
+        for (int i = 0; i < kept; i++) {
+            edges.add(fetched.get(i).edge());
+        }
         if (page.backward()) {
             Collections.reverse(edges);
         }

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import graphql.execution.instrumentation.Instrumentation;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.oneuihub.graphql.OperationCheck;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -79,8 +79,8 @@ class SecurityConfiguration {
 
     /** Every mutation and subscription needs the admin role, even if a resolver forgets @PreAuthorize. */
     @Bean
-    Instrumentation operationAccessInstrumentation() {
-        return new OperationAccessInstrumentation();
+    OperationCheck operationAccess() {
+        return new OperationCheck(new OperationAccessInstrumentation());
     }
 
     /**

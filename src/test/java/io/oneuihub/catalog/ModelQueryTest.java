@@ -283,6 +283,16 @@ class ModelQueryTest extends GraphQlTestSupport {
     }
 
     @Test
+    void aPageWithoutRowsStillCountsEveryMatchingModel() {
+        // the count rides on the page's rows; past the last one it is asked for on its own
+        Page<ModelNode> all = page(anonymous(), vars("first", 100));
+        Page<ModelNode> past = page(anonymous(), vars("first", 5, "after", all.edges().get(all.edges().size() - 1).cursor()));
+        assertThat(past.edges()).isEmpty();
+        assertThat(past.totalCount()).isEqualTo(visibleCount);
+        assertThat(page(anonymous(), vars("first", 5, "filter", Map.of("search", "no-such-model"))).totalCount()).isZero();
+    }
+
+    @Test
     void firstZeroReturnsOnlyTheCount() {
         Page<ModelNode> empty = page(anonymous(), vars("first", 0));
         assertThat(empty.edges()).isEmpty();
