@@ -94,6 +94,10 @@ final class CatalogCacheFilter implements WebFilter {
         if (request.getMethod() == HttpMethod.GET) {
             return get(exchange, chain);
         }
+        if (request.getMethod() == HttpMethod.POST && noStore(request)) {
+            // before the body is read: the uncached path costs nothing extra
+            return bypass(exchange, chain, false);
+        }
         if (request.getMethod() == HttpMethod.POST && properties.enabled() && isJson(request)) {
             return post(exchange, chain);
         }
