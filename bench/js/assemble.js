@@ -111,13 +111,14 @@ if (Object.keys(st).length) {
 const sy = results.sync;
 if (sy.first) {
   const fp = sy.fetchAndParse;
-  lines.push('| sync of 10,000 deployments | server durationMs | until SUCCEEDED visible | syncModels answered in | SUCCEEDED visible after finishedAt | rows written | × fetch-and-parse (warm) |');
-  lines.push('|---|---|---|---|---|---|---|');
+  lines.push('| sync of 10,000 deployments | server durationMs | until SUCCEEDED visible | syncModels answered in | SUCCEEDED visible after finishedAt | rows written | × fetch-and-parse (warm) | hub heap before / peak |');
+  lines.push('|---|---|---|---|---|---|---|---|');
+  const heap = (s) => (s.heapPeakMiB === null || s.heapPeakMiB === undefined ? '–' : `${n(s.heapBeforeMiB)} / ${n(s.heapPeakMiB)} MiB`);
   for (const [name, s] of [['first', sy.first], ['no-op re-sync', sy.noop]]) {
     if (!s) continue;
-    lines.push(`| ${name} | ${ms(s.durationMs)} | ${ms(s.visibleMs)} | ${ms(s.answeredMs)} | ${ms(s.visibleAfterFinishedAtMs)} | ${n(s.rowsWritten)} | ${fp ? ratio(s.durationMs, fp.warmMedianMs) : '–'} |`);
+    lines.push(`| ${name} | ${ms(s.durationMs)} | ${ms(s.visibleMs)} | ${ms(s.answeredMs)} | ${ms(s.visibleAfterFinishedAtMs)} | ${n(s.rowsWritten)} | ${fp ? ratio(s.durationMs, fp.warmMedianMs) : '–'} | ${heap(s)} |`);
   }
-  if (fp) lines.push(`| fetch and parse only (Jackson, ${fp.pages} pages, ${n(fp.bytes / 1048576, 1)} MiB) | cold ${ms(fp.coldMs)}, warm median ${ms(fp.warmMedianMs)} | | | | | 1× |`);
+  if (fp) lines.push(`| fetch and parse only (Jackson, ${fp.pages} pages, ${n(fp.bytes / 1048576, 1)} MiB) | cold ${ms(fp.coldMs)}, warm median ${ms(fp.warmMedianMs)} | | | | | 1× | |`);
   lines.push('');
 }
 const sb = results.subscribers;
