@@ -114,9 +114,10 @@ async function main() {
 
   const warmup = {};
   for (const t of targets) {
-    process.stderr.write(`warming ${t.name} at ${warmConnections} connections, ${chunk} s chunks, at least ${minChunks}, until 3 agree within ${tolerance * 100}%\n`);
     // hub-cached shares the hub's JVM, already warm by then: three agreeing chunks are enough
-    warmup[t.name] = { connections: warmConnections, chunkS: chunk, ...(await warm(t, warmConnections, chunk, tolerance, maxChunks, t === cached ? 3 : minChunks)) };
+    const least = t === cached ? 3 : minChunks;
+    process.stderr.write(`warming ${t.name} at ${warmConnections} connections, ${chunk} s chunks, at least ${least}, until 3 agree within ${tolerance * 100}%\n`);
+    warmup[t.name] = { connections: warmConnections, chunkS: chunk, ...(await warm(t, warmConnections, chunk, tolerance, maxChunks, least)) };
   }
   const points = [];
   for (let round = 1; round <= rounds; round++) {
