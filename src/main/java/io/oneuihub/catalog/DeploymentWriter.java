@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -16,6 +17,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,6 +34,9 @@ public class DeploymentWriter {
             "inputCostPerToken" numeric, "outputCostPerToken" numeric, "maxTokens" integer, "maxInputTokens" integer,
             "maxOutputTokens" integer, rpm bigint, tpm bigint, capabilities text[], editable boolean, params jsonb,
             status text""");
+
+    private static final TypeReference<Map<String, Object>> PARAMS = new TypeReference<>() {
+    };
 
     private static final String LIVE_MODEL = "EXISTS (SELECT 1 FROM model pm WHERE pm.id = r.\"modelId\" AND pm.deleted_at IS NULL)";
 
@@ -104,7 +109,24 @@ public class DeploymentWriter {
 
     /** Every live deployment (the sync's view), by external id. */
     public Flux<Stored> live() {
-        return db.sql("SELECT * FROM deployment WHERE deleted_at IS NULL ORDER BY external_id").map(this::stored).all();
+        return db.sql("""
+                        SELECT id, external_id, model_id, litellm_model, provider, mode, input_cost_per_token,
+                          output_cost_per_token, max_tokens, max_input_tokens, max_output_tokens, rpm, tpm, capabilities,
+                          editable, params, status, local_write_at, updated_at
+                        FROM deployment WHERE deleted_at IS NULL ORDER BY external_id""")
+                .map(row -> {
+                    String params = Rows.json(row, "params");
+                    return new Stored(new DeploymentRow(Rows.uuid(row, "id"), Rows.text(row, "external_id"),
+                            Rows.uuid(row, "model_id"), Rows.text(row, "litellm_model"), Rows.text(row, "provider"),
+                            Rows.text(row, "mode"), Rows.decimal(row, "input_cost_per_token"),
+                            Rows.decimal(row, "output_cost_per_token"), Rows.integer(row, "max_tokens"),
+                            Rows.integer(row, "max_input_tokens"), Rows.integer(row, "max_output_tokens"), Rows.bigint(row, "rpm"),
+                            Rows.bigint(row, "tpm"), CatalogRows.capabilities(row), Rows.bool(row, "editable"),
+                            params == null ? null : json.readValue(params, PARAMS),
+                            RecordStatus.valueOf(Rows.text(row, "status"))),
+                            Rows.time(row, "local_write_at"), Rows.time(row, "updated_at"));
+                })
+                .all();
     }
 
     /** A model's live deployments, by external id: with {@link ModelDerivation}, what a mutation re-derives the model from. */

@@ -129,9 +129,23 @@ public class ModelWriter {
 
     // ------------------------------------------------------------------ reads
 
-    /** Every live model (the sync's view of the stored catalog), by name. */
+    /**
+     * Every live model (the sync's view of the stored catalog), by name: only the columns {@link Stored} holds,
+     * so the thousands of rows a sync reads decode no description or timestamps it never looks at.
+     */
     public Flux<Stored> live() {
-        return db.sql("SELECT * FROM model WHERE deleted_at IS NULL ORDER BY name").map(ModelWriter::stored).all();
+        return db.sql("""
+                        SELECT id, name, company_id, company_manual, mode, input_cost_per_token, output_cost_per_token,
+                          max_tokens, max_input_tokens, max_output_tokens, rpm, tpm, capabilities, external_id, status,
+                          local_write_at, updated_at
+                        FROM model WHERE deleted_at IS NULL ORDER BY name""")
+                .map(row -> new Stored(new ModelRow(Rows.uuid(row, "id"), Rows.text(row, "name"), Rows.uuid(row, "company_id"),
+                        Rows.text(row, "mode"), Rows.decimal(row, "input_cost_per_token"), Rows.decimal(row, "output_cost_per_token"),
+                        Rows.integer(row, "max_tokens"), Rows.integer(row, "max_input_tokens"), Rows.integer(row, "max_output_tokens"),
+                        Rows.bigint(row, "rpm"), Rows.bigint(row, "tpm"), CatalogRows.capabilities(row), Rows.text(row, "external_id"),
+                        RecordStatus.valueOf(Rows.text(row, "status"))), Rows.bool(row, "company_manual"),
+                        Rows.time(row, "local_write_at"), Rows.time(row, "updated_at")))
+                .all();
     }
 
     public Mono<Stored> find(UUID id) {

@@ -64,7 +64,7 @@ class ModelSyncStore {
         this.deployments = deployments;
     }
 
-    /** Inside the apply transaction when there is one. */
+    /** Before the apply transaction: the statements run side by side, each on a connection of its own. */
     Mono<CatalogState> load(OffsetDateTime since) {
         Mono<Map<String, UUID>> providers = db.sql("SELECT provider, company_id FROM company_provider")
                 .map(row -> Map.entry(Rows.text(row, "provider"), Rows.uuid(row, "company_id")))
