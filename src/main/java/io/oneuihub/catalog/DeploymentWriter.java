@@ -1,5 +1,6 @@
 package io.oneuihub.catalog;
 
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashSet;
@@ -17,7 +18,10 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import io.r2dbc.postgresql.codec.Json;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -50,10 +54,13 @@ public class DeploymentWriter {
 
     private final DatabaseClient db;
     private final JsonMapper json;
+    private final ObjectReader paramsReader;
 
     public DeploymentWriter(DatabaseClient db, JsonMapper json) {
         this.db = db;
         this.json = json;
+        this.paramsReader = json.readerFor(PARAMS)
+                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
     }
 
     // ------------------------------------------------------------------ writes
@@ -107,24 +114,25 @@ public class DeploymentWriter {
 
     // ------------------------------------------------------------------ reads
 
-    /** Every live deployment (the sync's view), by external id. */
-    public Flux<Stored> live() {
+    /** Every live deployment (the sync's view), by external id; localWriteAt and updatedAt as in {@link ModelWriter#live}. */
+    public Flux<Stored> live(OffsetDateTime since) {
         return db.sql("""
                         SELECT id, external_id, model_id, litellm_model, provider, mode, input_cost_per_token,
                           output_cost_per_token, max_tokens, max_input_tokens, max_output_tokens, rpm, tpm, capabilities,
-                          editable, params, status, local_write_at, updated_at
+                          editable, params, status, CASE WHEN local_write_at >= :since THEN local_write_at END AS local_write_at
                         FROM deployment WHERE deleted_at IS NULL ORDER BY external_id""")
+                .bind("since", since)
+                // by position, in the SELECT's order (see ModelWriter#live)
                 .map(row -> {
-                    String params = Rows.json(row, "params");
-                    return new Stored(new DeploymentRow(Rows.uuid(row, "id"), Rows.text(row, "external_id"),
-                            Rows.uuid(row, "model_id"), Rows.text(row, "litellm_model"), Rows.text(row, "provider"),
-                            Rows.text(row, "mode"), Rows.decimal(row, "input_cost_per_token"),
-                            Rows.decimal(row, "output_cost_per_token"), Rows.integer(row, "max_tokens"),
-                            Rows.integer(row, "max_input_tokens"), Rows.integer(row, "max_output_tokens"), Rows.bigint(row, "rpm"),
-                            Rows.bigint(row, "tpm"), CatalogRows.capabilities(row), Rows.bool(row, "editable"),
-                            params == null ? null : json.readValue(params, PARAMS),
-                            RecordStatus.valueOf(Rows.text(row, "status"))),
-                            Rows.time(row, "local_write_at"), Rows.time(row, "updated_at"));
+                    Json params = row.get(15, Json.class);
+                    return new Stored(new DeploymentRow(row.get(0, UUID.class), row.get(1, String.class),
+                            row.get(2, UUID.class), row.get(3, String.class), row.get(4, String.class),
+                            row.get(5, String.class), row.get(6, BigDecimal.class), row.get(7, BigDecimal.class),
+                            row.get(8, Integer.class), row.get(9, Integer.class), row.get(10, Integer.class),
+                            row.get(11, Long.class), row.get(12, Long.class), ModelWriter.capabilities(row.get(13, String[].class)),
+                            Boolean.TRUE.equals(row.get(14, Boolean.class)), params == null ? null : storedParams(params.asArray()),
+                            RecordStatus.valueOf(row.get(16, String.class))),
+                            row.get(17, OffsetDateTime.class), null);
                 })
                 .all();
     }
@@ -151,6 +159,14 @@ public class DeploymentWriter {
     }
 
     // ------------------------------------------------------------------ plumbing
+
+    /**
+     * Stored params with numbers as LiteLLM's decoder gives them (BigInteger, BigDecimal), so that a stored row and
+     * the row built from LiteLLM are equal records when nothing changed and the sync needs no field-by-field compare.
+     */
+    private Map<String, Object> storedParams(byte[] document) {
+        return paramsReader.readValue(document);
+    }
 
     private Stored stored(Readable row) {
         Deployment deployment = DeploymentRepository.map(row, json);

@@ -141,8 +141,9 @@ public class SyncEngine implements SmartLifecycle {
                 .switchIfEmpty(Mono.error(() -> new AbandonedException("run " + ctx.run.id() + " lost its lease")))
                 .map(Outcome::completed)
                 .doOnNext(completed -> {
-                    log.info("Sync run {} ({}) SUCCEEDED in {} ms: {}", ctx.run.id(), ctx.run.kind(), ctx.elapsed().toMillis(),
-                            completed.message());
+                    ctx.mark("commit");
+                    log.info("Sync run {} ({}) SUCCEEDED in {} ms ({}): {}", ctx.run.id(), ctx.run.kind(), ctx.elapsed().toMillis(),
+                            ctx.phases(), completed.message());
                     ctx.ended(SyncStatus.SUCCEEDED, completed.counts());
                 })
                 .onErrorResume(e -> fail(ctx, e))
@@ -186,14 +187,19 @@ public class SyncEngine implements SmartLifecycle {
                 })
                 .then(Mono.fromSupplier(() -> List.copyOf(fetched)))
                 .flatMap(upstream -> {
-                    ModelSyncPlanner planner = new ModelSyncPlanner(json);
+                    ctx.mark("fetch");
+                    ModelSyncPlanner planner = new ModelSyncPlanner(json, properties.maxChanges());
                     // read before the apply transaction begins, so its statements run side by side on connections of
                     // their own; read committed either way, and the writes' guards re-check what an admin did since
-                    Mono<Plan> plan = catalog.load(ctx.run.startedAt()).publishOn(Schedulers.parallel()).map(state -> planner.plan(upstream, state));
+                    Mono<Plan> plan = catalog.load(ctx.run.startedAt()).publishOn(Schedulers.parallel())
+                            .doOnNext(state -> ctx.mark("read"))
+                            .map(state -> planner.plan(upstream, state))
+                            .doOnNext(p -> ctx.mark("plan"));
                     if (ctx.run.dryRun()) {
                         return plan.flatMap(p -> ctx.finish(p, 0));
                     }
                     return plan.flatMap(p -> catalog.apply(p, ctx.run.startedAt(), properties.batchSize(), n -> ctx.applying(n, p))
+                                    .doOnNext(rows -> ctx.mark("write"))
                                     .flatMap(rows -> ctx.finish(p, rows))
                                     .as(tx::transactional));
                 });
@@ -301,8 +307,22 @@ public class SyncEngine implements SmartLifecycle {
         /** The last queued progress event's publication (guarded by this). */
         private Mono<Void> published = Mono.empty();
 
+        /** Where the run's time went, phase by phase (for the end's log line). */
+        private final StringBuilder phases = new StringBuilder();
+        private long lastMark = startedNanos;
+
         RunContext(SyncRun run) {
             this.run = run;
+        }
+
+        synchronized void mark(String phase) {
+            long nowNanos = System.nanoTime();
+            phases.append(phases.isEmpty() ? "" : ", ").append(phase).append(' ').append((nowNanos - lastMark) / 1_000_000).append(" ms");
+            lastMark = nowNanos;
+        }
+
+        synchronized String phases() {
+            return phases.toString();
         }
 
         Duration elapsed() {
