@@ -353,7 +353,9 @@ public class SyncEngine implements SmartLifecycle {
                         return Mono.empty();
                     })).cache();
                     published = out;
-                    out.subscribe();
+                    // subscribed on another thread: the run's thread does none of the publication's work (statement,
+                    // serialisation, the pool), not even the first one's set-up in a cold JVM
+                    out.subscribeOn(Schedulers.boundedElastic()).subscribe();
                 }
             });
         }
