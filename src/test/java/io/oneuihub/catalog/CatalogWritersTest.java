@@ -81,7 +81,7 @@ class CatalogWritersTest extends GraphQlTestSupport {
         deployments.insert(List.of(numeric), WriteOrigin.sync(dbNow())).block();
         assertThat(models.live(dbNow()).collectList().block()).extracting(ModelWriter.Stored::row).containsExactly(m);
         assertThat(deployments.live(dbNow()).collectList().block()).extracting(DeploymentWriter.Stored::row)
-                .containsExactly(d, numeric);
+                .containsExactly(numeric, d); // by external id
 
         BudgetRow b = new BudgetRow(UUID.randomUUID(), BudgetScope.TEAM, "team-1", "Team one", new BigDecimal("100.5"),
                 new BigDecimal("80"), new BigDecimal("0.000001234567"), "30d",
