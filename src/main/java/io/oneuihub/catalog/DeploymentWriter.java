@@ -1,9 +1,11 @@
 package io.oneuihub.catalog;
 
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -16,6 +18,10 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import io.r2dbc.postgresql.codec.Json;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -33,6 +39,9 @@ public class DeploymentWriter {
             "maxOutputTokens" integer, rpm bigint, tpm bigint, capabilities text[], editable boolean, params jsonb,
             status text""");
 
+    private static final TypeReference<Map<String, Object>> PARAMS = new TypeReference<>() {
+    };
+
     private static final String LIVE_MODEL = "EXISTS (SELECT 1 FROM model pm WHERE pm.id = r.\"modelId\" AND pm.deleted_at IS NULL)";
 
     /** A stored, live deployment. */
@@ -45,10 +54,13 @@ public class DeploymentWriter {
 
     private final DatabaseClient db;
     private final JsonMapper json;
+    private final ObjectReader paramsReader;
 
     public DeploymentWriter(DatabaseClient db, JsonMapper json) {
         this.db = db;
         this.json = json;
+        this.paramsReader = json.readerFor(PARAMS)
+                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
     }
 
     // ------------------------------------------------------------------ writes
@@ -102,9 +114,27 @@ public class DeploymentWriter {
 
     // ------------------------------------------------------------------ reads
 
-    /** Every live deployment (the sync's view), by external id. */
-    public Flux<Stored> live() {
-        return db.sql("SELECT * FROM deployment WHERE deleted_at IS NULL ORDER BY external_id").map(this::stored).all();
+    /** Every live deployment (the sync's view), by external id; localWriteAt and updatedAt as in {@link ModelWriter#live}. */
+    public Flux<Stored> live(OffsetDateTime since) {
+        return db.sql("""
+                        SELECT id, external_id, model_id, litellm_model, provider, mode, input_cost_per_token,
+                          output_cost_per_token, max_tokens, max_input_tokens, max_output_tokens, rpm, tpm, capabilities,
+                          editable, params, status, CASE WHEN local_write_at >= :since THEN local_write_at END AS local_write_at
+                        FROM deployment WHERE deleted_at IS NULL ORDER BY external_id""")
+                .bind("since", since)
+                // by position, in the SELECT's order (see ModelWriter#live)
+                .map(row -> {
+                    Json params = row.get(15, Json.class);
+                    return new Stored(new DeploymentRow(row.get(0, UUID.class), row.get(1, String.class),
+                            row.get(2, UUID.class), row.get(3, String.class), row.get(4, String.class),
+                            row.get(5, String.class), row.get(6, BigDecimal.class), row.get(7, BigDecimal.class),
+                            row.get(8, Integer.class), row.get(9, Integer.class), row.get(10, Integer.class),
+                            row.get(11, Long.class), row.get(12, Long.class), ModelWriter.capabilities(row.get(13, String[].class)),
+                            Boolean.TRUE.equals(row.get(14, Boolean.class)), params == null ? null : storedParams(params.asArray()),
+                            RecordStatus.valueOf(row.get(16, String.class))),
+                            row.get(17, OffsetDateTime.class), null);
+                })
+                .all();
     }
 
     /** A model's live deployments, by external id: with {@link ModelDerivation}, what a mutation re-derives the model from. */
@@ -129,6 +159,14 @@ public class DeploymentWriter {
     }
 
     // ------------------------------------------------------------------ plumbing
+
+    /**
+     * Stored params with numbers as LiteLLM's decoder gives them (BigInteger, BigDecimal), so that a stored row and
+     * the row built from LiteLLM are equal records when nothing changed and the sync needs no field-by-field compare.
+     */
+    private Map<String, Object> storedParams(byte[] document) {
+        return paramsReader.readValue(document);
+    }
 
     private Stored stored(Readable row) {
         Deployment deployment = DeploymentRepository.map(row, json);

@@ -1,5 +1,6 @@
 package io.oneuihub.catalog;
 
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashSet;
@@ -129,9 +130,28 @@ public class ModelWriter {
 
     // ------------------------------------------------------------------ reads
 
-    /** Every live model (the sync's view of the stored catalog), by name. */
-    public Flux<Stored> live() {
-        return db.sql("SELECT * FROM model WHERE deleted_at IS NULL ORDER BY name").map(ModelWriter::stored).all();
+    /**
+     * Every live model (the sync's view of the stored catalog), by name: only the columns the sync compares, so
+     * the thousands of rows it reads decode no description or timestamps it never looks at. localWriteAt is set
+     * only when a mutation wrote the row at or after {@code since} (all {@link Stored#writtenLocallySince} of
+     * that run needs); updatedAt is null (the sync has no expected version to check).
+     */
+    public Flux<Stored> live(OffsetDateTime since) {
+        return db.sql("""
+                        SELECT id, name, company_id, company_manual, mode, input_cost_per_token, output_cost_per_token,
+                          max_tokens, max_input_tokens, max_output_tokens, rpm, tpm, capabilities, external_id, status,
+                          CASE WHEN local_write_at >= :since THEN local_write_at END AS local_write_at
+                        FROM model WHERE deleted_at IS NULL ORDER BY name""")
+                .bind("since", since)
+                // by position, in the SELECT's order: thousands of rows, and a name lookup per value adds up; the
+                // prices raw (scale 18): ModelRow normalises them once
+                .map(row -> new Stored(new ModelRow(row.get(0, UUID.class), row.get(1, String.class), row.get(2, UUID.class),
+                        row.get(4, String.class), row.get(5, BigDecimal.class), row.get(6, BigDecimal.class),
+                        row.get(7, Integer.class), row.get(8, Integer.class), row.get(9, Integer.class),
+                        row.get(10, Long.class), row.get(11, Long.class), capabilities(row.get(12, String[].class)),
+                        row.get(13, String.class), RecordStatus.valueOf(row.get(14, String.class))),
+                        Boolean.TRUE.equals(row.get(3, Boolean.class)), row.get(15, OffsetDateTime.class), null))
+                .all();
     }
 
     public Mono<Stored> find(UUID id) {
@@ -156,6 +176,17 @@ public class ModelWriter {
     }
 
     // ------------------------------------------------------------------ plumbing
+
+    static List<ModelCapability> capabilities(String[] names) {
+        if (names == null || names.length == 0) {
+            return List.of();
+        }
+        ModelCapability[] values = new ModelCapability[names.length];
+        for (int i = 0; i < names.length; i++) {
+            values[i] = ModelCapability.valueOf(names[i]);
+        }
+        return List.of(values);
+    }
 
     static Stored stored(Readable row) {
         Model model = ModelRepository.map(row);

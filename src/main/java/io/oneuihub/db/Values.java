@@ -96,8 +96,65 @@ public final class Values {
         return text == null ? null : canonical(json.readTree(text));
     }
 
+    /**
+     * {@link #canonical} of the value's JSON form. Plain JSON-shaped values (string-keyed maps, lists, strings,
+     * booleans, integral numbers, BigDecimal, finite doubles) are walked directly, without building a tree: a sync
+     * compares the params of every deployment it reads. Anything else goes through Jackson.
+     */
     public static Object canonicalValue(JsonMapper json, Object value) {
-        return value == null ? null : canonical(json.valueToTree(value));
+        if (value == null) {
+            return null;
+        }
+        Object plain = canonicalPlain(value);
+        return plain != NOT_PLAIN ? plain : canonical(json.valueToTree(value));
+    }
+
+    private static final Object NOT_PLAIN = new Object();
+
+    private static Object canonicalPlain(Object value) {
+        if (value == null || value instanceof String || value instanceof Boolean) {
+            return value;
+        }
+        if (value instanceof BigDecimal d) {
+            return stripped(d);
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return BigDecimal.valueOf(((Number) value).longValue());
+        }
+        if (value instanceof java.math.BigInteger b) {
+            return new BigDecimal(b);
+        }
+        if (value instanceof Double d && Double.isFinite(d)) {
+            return stripped(BigDecimal.valueOf(d));
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> sorted = new TreeMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object item = e.getKey() instanceof String ? canonicalPlain(e.getValue()) : NOT_PLAIN;
+                if (item == NOT_PLAIN) {
+                    return NOT_PLAIN;
+                }
+                sorted.put((String) e.getKey(), item);
+            }
+            return sorted;
+        }
+        if (value instanceof List<?> items) {
+            List<Object> list = new ArrayList<>(items.size());
+            for (Object item : items) {
+                Object canonical = canonicalPlain(item);
+                if (canonical == NOT_PLAIN) {
+                    return NOT_PLAIN;
+                }
+                list.add(canonical);
+            }
+            return list;
+        }
+        return NOT_PLAIN;
+    }
+
+    private static BigDecimal stripped(BigDecimal d) {
+        BigDecimal s = d.stripTrailingZeros();
+        return s.scale() < 0 ? s.setScale(0) : s;
     }
 
     /** What goes into a jsonb_to_recordset document: text for numbers and times (exact), JSON for the rest. */

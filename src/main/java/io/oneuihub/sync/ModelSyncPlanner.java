@@ -47,13 +47,16 @@ final class ModelSyncPlanner {
     private static final Set<String> DEPLOYMENT_IDENTITY = Set.of("id", "externalId");
 
     private final JsonMapper json;
+    private final int detailed;
 
-    ModelSyncPlanner(JsonMapper json) {
+    /** @param detailed how many changes keep their field values (a run stores that many; the rest count only) */
+    ModelSyncPlanner(JsonMapper json, int detailed) {
         this.json = json;
+        this.detailed = detailed;
     }
 
     Plan plan(List<LiteLlmDeployment> upstream, CatalogState state) {
-        Plan plan = new Plan().statements(ModelSyncStore.ORDER);
+        Plan plan = new Plan().detailed(detailed).statements(ModelSyncStore.ORDER);
         OffsetDateTime since = state.since();
 
         Map<String, LiteLlmDeployment> byId = new LinkedHashMap<>();
@@ -117,11 +120,14 @@ final class ModelSyncPlanner {
             }
             ModelRow desired = ModelDerivation.derive(modelId, name,
                     stored != null && stored.companyManual() ? stored.row().companyId() : derivedCompany, rows);
-            Map<String, Object> after = fields(desired);
             if (stored == null) {
-                plan.write(ModelSyncStore.MODEL_INSERT, desired, modelId, plan.created(Entity.MODEL, name, after));
+                plan.write(ModelSyncStore.MODEL_INSERT, desired, modelId, plan.created(Entity.MODEL, name, () -> fields(desired)));
+            } else if (stored.row().equals(desired)) {
+                // equal records hold equal values, so their field maps would compare equal too: skip building them
+                plan.unchanged();
             } else {
-                int change = plan.compare(Entity.MODEL, name, fields(stored.row()), after, false, stored.writtenLocallySince(since));
+                int change = plan.compare(Entity.MODEL, name, fields(stored.row()), fields(desired), false,
+                        stored.writtenLocallySince(since));
                 if (change >= 0) {
                     plan.write(ModelSyncStore.MODEL_UPDATE, desired, modelId, change);
                 }
@@ -129,11 +135,12 @@ final class ModelSyncPlanner {
             for (int i = 0; i < rows.size(); i++) {
                 DeploymentRow row = rows.get(i);
                 DeploymentWriter.Stored found = existing.get(i);
-                Map<String, Object> wanted = fields(row);
                 if (found == null) {
-                    plan.write(ModelSyncStore.DEPLOYMENT_INSERT, row, row.id(), plan.created(Entity.DEPLOYMENT, row.externalId(), wanted));
+                    plan.write(ModelSyncStore.DEPLOYMENT_INSERT, row, row.id(), plan.created(Entity.DEPLOYMENT, row.externalId(), () -> fields(row)));
+                } else if (found.row().equals(row)) {
+                    plan.unchanged();
                 } else {
-                    int change = plan.compare(Entity.DEPLOYMENT, row.externalId(), fields(found.row()), wanted, false,
+                    int change = plan.compare(Entity.DEPLOYMENT, row.externalId(), fields(found.row()), fields(row), false,
                             found.writtenLocallySince(since));
                     if (change >= 0) {
                         plan.write(ModelSyncStore.DEPLOYMENT_UPDATE, row, row.id(), change);

@@ -64,7 +64,7 @@ class ModelSyncStore {
         this.deployments = deployments;
     }
 
-    /** Inside the apply transaction when there is one. */
+    /** Before the apply transaction: the statements run side by side, each on a connection of its own. */
     Mono<CatalogState> load(OffsetDateTime since) {
         Mono<Map<String, UUID>> providers = db.sql("SELECT provider, company_id FROM company_provider")
                 .map(row -> Map.entry(Rows.text(row, "provider"), Rows.uuid(row, "company_id")))
@@ -74,7 +74,8 @@ class ModelSyncStore {
                 .all().collectMap(Map.Entry::getKey, Map.Entry::getValue, HashMap::new);
         Mono<Set<String>> deleted = models.deletedSince(since);
         Mono<Set<String>> deletedDeployments = deployments.deletedSince(since);
-        return Mono.zip(providers, slugs, models.live().collectList(), deployments.live().collectList(), deleted, deletedDeployments)
+        return Mono.zip(providers, slugs, models.live(since).collectList(), deployments.live(since).collectList(), deleted,
+                        deletedDeployments)
                 .map(t -> new CatalogState(t.getT1(), t.getT2(), t.getT3(), t.getT4(), t.getT5(), t.getT6(), since));
     }
 

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 import io.oneuihub.db.Written;
 import io.oneuihub.sync.SyncChange.Action;
@@ -58,6 +59,7 @@ final class Plan {
     private int stale;
     private int failed;
     private int skipped;
+    private int detailed = Integer.MAX_VALUE;
 
     /** Declares the statements in the order they must run (e.g. companies before models). */
     Plan statements(Statement<?>... statements) {
@@ -83,6 +85,21 @@ final class Plan {
             throw new IllegalStateException("statement " + statement.name() + " not declared");
         }
         return rows;
+    }
+
+    /** Changes from this number on are counted and tracked but keep no field values (nobody stores them). */
+    Plan detailed(int limit) {
+        this.detailed = limit;
+        return this;
+    }
+
+    /** {@link #created(Entity, String, Map)} with the values built only for a change that keeps them. */
+    int created(Entity entity, String key, Supplier<Map<String, Object>> after) {
+        if (changes.size() < detailed) {
+            return created(entity, key, after.get());
+        }
+        created++;
+        return add(new SyncChange(entity, key, Action.CREATE, List.of(), null));
     }
 
     /** Records a creation; answers its change number. */
@@ -115,6 +132,11 @@ final class Plan {
             updated++;
         }
         return add(new SyncChange(entity, key, toStale ? Action.STALE : Action.UPDATE, fields, null));
+    }
+
+    /** A stored row equal to the wanted one (the caller compared the typed rows): nothing to record. */
+    void unchanged() {
+        unchanged++;
     }
 
     void updated(Entity entity, String key, List<FieldChange> fields) {

@@ -85,16 +85,18 @@ public class SyncEngine implements SmartLifecycle {
      * already running anywhere (alreadyRunning).
      */
     public Mono<Started> start(SyncKind kind, boolean dryRun, String trigger) {
-        Mono<Started> attempt = Mono.defer(() -> runs.tryStart(kind, dryRun, trigger, properties.instanceId())
+        Mono<Started> insert = Mono.defer(() -> runs.tryStart(kind, dryRun, trigger, properties.instanceId())
                 // handle, not map: Reactor restores the MDC there, so a mutation's start line names its executionId
-                .<Started>handle((run, sink) -> {
+                .handle((run, sink) -> {
                     log.info("Sync run {} ({}{}) started by {}", run.id(), kind, run.dryRun() ? ", dry run" : "", trigger);
                     launch(run);
                     sink.next(new Started(run, false));
-                })
-                .switchIfEmpty(Mono.defer(() -> runs.running(kind).map(run -> new Started(run, true)))));
-        // the running run may finish between the failed insert and the read: then try again
-        return sweep(kind).then(attempt.switchIfEmpty(attempt).switchIfEmpty(attempt))
+                }));
+        Mono<Started> attempt = insert.switchIfEmpty(Mono.defer(() -> runs.running(kind).map(run -> new Started(run, true))));
+        // The answer waits for the RUNNING row's insert only. A RUNNING row of the kind blocks it: then sweep (it may
+        // be a dead instance's run) and try again; the running run may also finish between the failed insert and
+        // the read of it, hence the second attempt.
+        return insert.switchIfEmpty(Mono.defer(() -> sweep(kind)).then(attempt.switchIfEmpty(attempt)))
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("could not start a " + kind + " sync")));
     }
 
@@ -123,7 +125,9 @@ public class SyncEngine implements SmartLifecycle {
     private void launch(SyncRun run) {
         Disposable.Swap handle = Disposables.swap();
         active.put(run.id(), handle);
-        handle.update(execute(new RunContext(run))
+        // off the caller's thread: the mutation's answer goes out without waiting for the run's first steps
+        handle.update(Mono.defer(() -> execute(new RunContext(run)))
+                .subscribeOn(Schedulers.parallel())
                 .doFinally(signal -> active.remove(run.id()))
                 .subscribe(null, e -> log.error("Sync run {} could not record its end", run.id(), e)));
     }
@@ -137,12 +141,13 @@ public class SyncEngine implements SmartLifecycle {
                 .switchIfEmpty(Mono.error(() -> new AbandonedException("run " + ctx.run.id() + " lost its lease")))
                 .map(Outcome::completed)
                 .doOnNext(completed -> {
-                    log.info("Sync run {} ({}) SUCCEEDED in {} ms: {}", ctx.run.id(), ctx.run.kind(), ctx.elapsed().toMillis(),
-                            completed.message());
+                    ctx.mark("commit");
+                    log.info("Sync run {} ({}) SUCCEEDED in {} ms ({}): {}", ctx.run.id(), ctx.run.kind(), ctx.elapsed().toMillis(),
+                            ctx.phases(), completed.message());
                     ctx.ended(SyncStatus.SUCCEEDED, completed.counts());
                 })
                 .onErrorResume(e -> fail(ctx, e))
-                .flatMap(bus::publishTerminal);
+                .flatMap(end -> ctx.eventsOut().then(bus.publishTerminal(end)));
     }
 
     /**
@@ -182,14 +187,21 @@ public class SyncEngine implements SmartLifecycle {
                 })
                 .then(Mono.fromSupplier(() -> List.copyOf(fetched)))
                 .flatMap(upstream -> {
-                    ModelSyncPlanner planner = new ModelSyncPlanner(json);
-                    Mono<Plan> plan = catalog.load(ctx.run.startedAt()).publishOn(Schedulers.parallel()).map(state -> planner.plan(upstream, state));
+                    ctx.mark("fetch");
+                    ModelSyncPlanner planner = new ModelSyncPlanner(json, properties.maxChanges());
+                    // read before the apply transaction begins, so its statements run side by side on connections of
+                    // their own; read committed either way, and the writes' guards re-check what an admin did since
+                    Mono<Plan> plan = catalog.load(ctx.run.startedAt()).publishOn(Schedulers.parallel())
+                            .doOnNext(state -> ctx.mark("read"))
+                            .map(state -> planner.plan(upstream, state))
+                            .doOnNext(p -> ctx.mark("plan"));
                     if (ctx.run.dryRun()) {
                         return plan.flatMap(p -> ctx.finish(p, 0));
                     }
                     return plan.flatMap(p -> catalog.apply(p, ctx.run.startedAt(), properties.batchSize(), n -> ctx.applying(n, p))
-                                    .flatMap(rows -> ctx.finish(p, rows)))
-                            .as(tx::transactional);
+                                    .doOnNext(rows -> ctx.mark("write"))
+                                    .flatMap(rows -> ctx.finish(p, rows))
+                                    .as(tx::transactional));
                 });
     }
 
@@ -292,9 +304,25 @@ public class SyncEngine implements SmartLifecycle {
         private final AtomicInteger sequence = new AtomicInteger();
         private final long startedNanos = System.nanoTime();
         private volatile long lastApplying;
+        /** The last queued progress event's publication (guarded by this). */
+        private Mono<Void> published = Mono.empty();
+
+        /** Where the run's time went, phase by phase (for the end's log line). */
+        private final StringBuilder phases = new StringBuilder();
+        private long lastMark = startedNanos;
 
         RunContext(SyncRun run) {
             this.run = run;
+        }
+
+        synchronized void mark(String phase) {
+            long nowNanos = System.nanoTime();
+            phases.append(phases.isEmpty() ? "" : ", ").append(phase).append(' ').append((nowNanos - lastMark) / 1_000_000).append(" ms");
+            lastMark = nowNanos;
+        }
+
+        synchronized String phases() {
+            return phases.toString();
         }
 
         Duration elapsed() {
@@ -311,8 +339,34 @@ public class SyncEngine implements SmartLifecycle {
                     sequence.incrementAndGet());
         }
 
+        /**
+         * Queues a progress event: events go out one after another in sequence order, and the run does not wait
+         * for them (each is a statement of its own on another connection). A progress event that cannot be
+         * published is logged and left out; the run's end ({@link #eventsOut} first) is what subscribers rely on.
+         */
         Mono<Void> event(SyncPhase phase, Integer processed, Integer total, String message) {
-            return Mono.defer(() -> bus.publish(next(phase, processed, total, null, message, null)));
+            return Mono.fromRunnable(() -> {
+                synchronized (this) {
+                    SyncEvent event = next(phase, processed, total, null, message, null);
+                    Mono<Void> out = published.then(bus.publish(event).onErrorResume(e -> {
+                        log.warn("Could not publish the {} event of sync run {}: {}", phase, run.id(), e.toString());
+                        return Mono.empty();
+                    })).cache();
+                    published = out;
+                    // subscribed on another thread: the run's thread does none of the publication's work (statement,
+                    // serialisation, the pool), not even the first one's set-up in a cold JVM
+                    out.subscribeOn(Schedulers.boundedElastic()).subscribe();
+                }
+            });
+        }
+
+        /** Completes once every progress event queued so far is out: the run's end must not overtake them. */
+        Mono<Void> eventsOut() {
+            return Mono.defer(() -> {
+                synchronized (this) {
+                    return published;
+                }
+            });
         }
 
         /** One APPLYING event per write statement, but not more often than every 100 ms (the last one always). */
@@ -336,7 +390,8 @@ public class SyncEngine implements SmartLifecycle {
                     + " failed" + (counts.skipped() == 0 ? "" : ", " + counts.skipped() + " skipped (changed by an admin during this sync)")
                     + (run.dryRun() ? " (nothing written)" : "; " + rowsWritten + " rows written");
             SyncEvent completed = next(SyncPhase.COMPLETED, plan.rowsToWrite(), plan.rowsToWrite(), counts, message, null);
-            return runs.finish(run.id(), SyncStatus.SUCCEEDED, counts, List.copyOf(kept), all.size(), rowsWritten, null, completed)
+            return runs.storeChanges(run.id(), List.copyOf(kept), all.size())
+                    .then(runs.finish(run.id(), SyncStatus.SUCCEEDED, counts, null, all.size(), rowsWritten, null, completed))
                     .thenReturn(new Outcome(completed));
         }
     }

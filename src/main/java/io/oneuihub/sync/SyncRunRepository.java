@@ -111,9 +111,21 @@ public class SyncRunRepository {
     }
 
     /**
+     * Stores a run's changes ahead of its end, in the same transaction: the end itself ({@link #finish}) is then a
+     * small statement right before the commit, so finished_at is the commit's moment within a few milliseconds.
+     */
+    public Mono<Void> storeChanges(UUID id, List<SyncChange> changes, int changeCount) {
+        return db.sql("UPDATE sync_run SET changes = :changes, change_count = :changeCount WHERE id = :id AND status = 'RUNNING'")
+                .bind("id", id)
+                .bind("changes", Json.of(json.writeValueAsString(changes)))
+                .bind("changeCount", changeCount)
+                .then();
+    }
+
+    /**
      * Stores the final state; fails when the run is not RUNNING any more (abandoned meanwhile). finished_at is the
      * clock at this statement: the apply transaction's now() is when it began, and would leave the apply (and any
-     * wait for locks) out of durationMs.
+     * wait for locks) out of durationMs. Null changes keep those {@link #storeChanges} stored (none: NULL).
      */
     public Mono<Void> finish(UUID id, SyncStatus status, SyncCounts counts, List<SyncChange> changes, int changeCount,
             int rowsWritten, SyncError error, SyncEvent lastEvent) {
@@ -121,7 +133,7 @@ public class SyncRunRepository {
                         UPDATE sync_run SET status = :status, finished_at = clock_timestamp(), created_count = :created,
                           updated_count = :updated, unchanged_count = :unchanged, stale_count = :stale, failed_count = :failed,
                           skipped_count = :skipped,
-                          changes = :changes, change_count = :changeCount, rows_written = :rowsWritten,
+                          changes = coalesce(:changes, changes), change_count = :changeCount, rows_written = :rowsWritten,
                           error_code = :errorCode, error_message = :errorMessage,
                           last_event = :lastEvent, event_seq = :seq
                         WHERE id = :id AND status = 'RUNNING'""")

@@ -72,6 +72,16 @@ class CatalogWritersTest extends GraphQlTestSupport {
         DeploymentRow d = deployment(m.id(), "dep-round-trip", "0.0000025");
         deployments.insert(List.of(d), WriteOrigin.mutation()).block();
         assertThat(deployments.find(d.id()).block().row()).isEqualTo(d);
+        // the sync's read: the same rows, params numbers typed as LiteLLM's decoder gives them (so an unchanged row
+        // is an equal record)
+        DeploymentRow numeric = new DeploymentRow(UUID.randomUUID(), "dep-numeric", m.id(), "openai/gpt-4o", "openai", null,
+                null, null, null, null, null, null, null, List.of(), false,
+                Map.of("model", "openai/gpt-4o", "rpm", java.math.BigInteger.valueOf(500), "temperature", new BigDecimal("0.70"),
+                        "stream", true, "tags", List.of("a", java.math.BigInteger.TWO)), RecordStatus.ACTIVE);
+        deployments.insert(List.of(numeric), WriteOrigin.sync(dbNow())).block();
+        assertThat(models.live(dbNow()).collectList().block()).extracting(ModelWriter.Stored::row).containsExactly(m);
+        assertThat(deployments.live(dbNow()).collectList().block()).extracting(DeploymentWriter.Stored::row)
+                .containsExactly(numeric, d); // by external id
 
         BudgetRow b = new BudgetRow(UUID.randomUUID(), BudgetScope.TEAM, "team-1", "Team one", new BigDecimal("100.5"),
                 new BigDecimal("80"), new BigDecimal("0.000001234567"), "30d",
@@ -95,6 +105,12 @@ class CatalogWritersTest extends GraphQlTestSupport {
         Written byAdmin = models.update(List.of(model("edited", "0.000009").withId(edited.id())), WriteOrigin.mutation()).block();
         assertThat(byAdmin.ids()).containsExactly(edited.id());
         assertThat(count("SELECT count(*) FROM model WHERE name = 'edited' AND local_write_at >= '" + runStarted + "'")).isEqualTo(1);
+        // the sync's read tells it which rows an admin wrote since the run started
+        assertThat(models.live(runStarted).collectList().block())
+                .extracting(stored -> stored.row().name(), stored -> stored.writtenLocallySince(runStarted))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("edited", true), org.assertj.core.groups.Tuple.tuple("synced", false));
+        OffsetDateTime afterAdmin = dbNow().plusNanos(1000);
+        assertThat(models.live(afterAdmin).collectList().block()).noneMatch(stored -> stored.writtenLocallySince(afterAdmin));
 
         // a sync that started before the admin's write: updates the other row, leaves the edited one
         Written bySync = models.update(List.of(model("synced", "0.000002").withId(synced.id()),
@@ -121,8 +137,8 @@ class CatalogWritersTest extends GraphQlTestSupport {
         OffsetDateTime deletedBy = dbNow();
         assertThat(models.find(m.id()).block()).isNull();
         assertThat(models.findByName("doomed").block()).isNull();
-        assertThat(models.live().collectList().block()).isEmpty();
-        assertThat(deployments.live().collectList().block()).as("its deployments went with it").isEmpty();
+        assertThat(models.live(deletedBy).collectList().block()).isEmpty();
+        assertThat(deployments.live(deletedBy).collectList().block()).as("its deployments went with it").isEmpty();
         assertThat(models.deletedSince(deletedBy.minusSeconds(60)).block()).containsExactly("doomed");
         assertThat(deployments.deletedSince(deletedBy.minusSeconds(60)).block()).containsExactly("dep-doomed");
         admin().document("{ model(name: \"doomed\") { id } }").execute().path("model").valueIsNull();
