@@ -3,9 +3,7 @@ package io.oneuihub.sync;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -20,21 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CatalogCacheTwoInstanceTest extends SyncTestSupport {
 
     private static final String PAGE = "{ models(first: 50) { totalCount nodes { name description } } }";
-    private static ConfigurableApplicationContext second;
-
-    @AfterAll
-    static void stopSecond() {
-        if (second != null) {
-            second.close();
-            second = null;
-        }
-    }
-
     private int portB() {
-        if (second == null) {
-            second = startInstance("cache-b");
-        }
-        return portOf(second);
+        return secondInstancePort("cache-b");
     }
 
     private static EntityExchangeResult<String> anonymousOn(int port) {

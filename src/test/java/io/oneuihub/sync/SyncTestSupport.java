@@ -25,6 +25,7 @@ import io.oneuihub.OneUiHubApplication;
 import io.oneuihub.IntegrationTest;
 import io.oneuihub.dev.LocalIssuer;
 import io.oneuihub.dev.litellm.LiteLlmSimulator;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -295,6 +296,25 @@ abstract class SyncTestSupport extends GraphQlTestSupport {
 
     static int portOf(ConfigurableApplicationContext instance) {
         return Integer.parseInt(instance.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /** The second instance (B) of a test class, started on first use; closed after the class. */
+    private static ConfigurableApplicationContext second;
+
+    /** The port of a second instance on the same database as the test context, started on first use. */
+    int secondInstancePort(String instanceId) {
+        if (second == null) {
+            second = startInstance(instanceId);
+        }
+        return portOf(second);
+    }
+
+    @AfterAll
+    static void stopSecondInstance() {
+        if (second != null) {
+            second.close();
+            second = null;
+        }
     }
 
     /** An admin's GraphQL client for the instance on this port. */

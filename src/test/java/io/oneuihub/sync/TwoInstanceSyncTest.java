@@ -12,9 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.oneuihub.dev.litellm.Fault;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,21 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Two application instances on one database: the test context (A) and a second one started here (B). */
 class TwoInstanceSyncTest extends SyncTestSupport {
 
-    private static ConfigurableApplicationContext second;
-
-    @AfterAll
-    static void stopSecond() {
-        if (second != null) {
-            second.close();
-            second = null;
-        }
-    }
-
     private int secondPort() {
-        if (second == null) {
-            second = startInstance("instance-b");
-        }
-        return portOf(second);
+        return secondInstancePort("instance-b");
     }
 
     @Test
