@@ -84,33 +84,42 @@ public class CompanyRepository {
                 + (withTimes ? ", c.created_at AS c_created_at, c.updated_at AS c_updated_at" : "");
     }
 
+    /** The column names a company is read from: its own table's, or those {@link #joinedColumns} aliases. */
+    private record Columns(String id, String slug, String name, String description, String logoUrl, String website,
+            String providers, String createdAt, String updatedAt) {
+
+        static Columns prefixed(String prefix) {
+            return new Columns(prefix + "id", prefix + "slug", prefix + "name", prefix + "description",
+                    prefix + "logo_url", prefix + "website", prefix + "providers", prefix + "created_at",
+                    prefix + "updated_at");
+        }
+    }
+
+    private static final Columns OWN = Columns.prefixed("");
+    private static final Columns JOINED = Columns.prefixed("c_");
+
     /**
      * A company joined into another row under {@link #joinedColumns}; without times, createdAt and updatedAt are
      * null, without providers they are empty.
      */
     static Company mapJoined(Readable row, boolean withTimes, boolean withProviders) {
-        return new Company(
-                Rows.uuid(row, "c_id"),
-                Rows.text(row, "c_slug"),
-                Rows.text(row, "c_name"),
-                Rows.text(row, "c_description"),
-                Rows.text(row, "c_logo_url"),
-                Rows.text(row, "c_website"),
-                withProviders ? Rows.textArray(row, "c_providers") : List.of(),
-                withTimes ? Rows.time(row, "c_created_at") : null,
-                withTimes ? Rows.time(row, "c_updated_at") : null);
+        return map(row, JOINED, withTimes, withProviders);
     }
 
     static Company map(Readable row) {
+        return map(row, OWN, true, true);
+    }
+
+    private static Company map(Readable row, Columns c, boolean withTimes, boolean withProviders) {
         return new Company(
-                Rows.uuid(row, "id"),
-                Rows.text(row, "slug"),
-                Rows.text(row, "name"),
-                Rows.text(row, "description"),
-                Rows.text(row, "logo_url"),
-                Rows.text(row, "website"),
-                Rows.textArray(row, "providers"),
-                Rows.time(row, "created_at"),
-                Rows.time(row, "updated_at"));
+                Rows.uuid(row, c.id()),
+                Rows.text(row, c.slug()),
+                Rows.text(row, c.name()),
+                Rows.text(row, c.description()),
+                Rows.text(row, c.logoUrl()),
+                Rows.text(row, c.website()),
+                withProviders ? Rows.textArray(row, c.providers()) : List.of(),
+                withTimes ? Rows.time(row, c.createdAt()) : null,
+                withTimes ? Rows.time(row, c.updatedAt()) : null);
     }
 }
