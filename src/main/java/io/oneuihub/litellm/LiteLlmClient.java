@@ -179,9 +179,17 @@ public class LiteLlmClient {
     private Mono<DeploymentPage> modelInfoV2Page(int page) {
         String op = "GET /v2/model/info?page=" + page;
         return read(get("/v2/model/info", Map.of("page", page, "size", properties.pageSize(), "sortBy", "model_name",
-                "sortOrder", "asc")), op)
-                .map(body -> body.isNull() ? new DeploymentPage(page, null, null, List.of())
-                        : decode(op, () -> withPageNumber(WireDecoder.deploymentPage(body, page), page)));
+                "sortOrder", "asc")), op, body -> withPageNumber(deploymentPage(op, body, page), page));
+    }
+
+    /** Read in one pass from the bytes; a shape the one-pass reader leaves to the tree decoding is decoded as before. */
+    private DeploymentPage deploymentPage(String op, byte[] body, int page) {
+        DeploymentPage read = DeploymentPageReader.read(body, page);
+        if (read != null) {
+            return read;
+        }
+        JsonNode tree = WireJson.readTree(body);
+        return tree.isNull() ? new DeploymentPage(page, null, null, List.of()) : decode(op, () -> WireDecoder.deploymentPage(tree, page));
     }
 
     private static DeploymentPage withPageNumber(DeploymentPage page, int requested) {
@@ -192,8 +200,7 @@ public class LiteLlmClient {
 
     private Mono<DeploymentPage> legacyModelInfo() {
         String op = "GET /model/info";
-        return read(get("/model/info", Map.of()), op)
-                .map(body -> new DeploymentPage(1, null, null, body.isNull() ? List.of() : decode(op, () -> WireDecoder.deployments(body))));
+        return read(get("/model/info", Map.of()), op, body -> new DeploymentPage(1, null, null, deploymentPage(op, body, 1).deployments()));
     }
 
     // ------------------------------------------------------------------ budgets
@@ -423,7 +430,11 @@ public class LiteLlmClient {
 
     /** An idempotent read: retried with backoff and jitter on UNAVAILABLE and TIMEOUT. */
     private Mono<JsonNode> read(Call call, String op) {
-        return exchange(call, op).retryWhen(Retry.backoff(properties.maxRetries(), properties.retryBackoff())
+        return read(call, op, WireJson::readTree);
+    }
+
+    private <T> Mono<T> read(Call call, String op, BodyParser<T> parser) {
+        return exchange(call, op, parser).retryWhen(Retry.backoff(properties.maxRetries(), properties.retryBackoff())
                 .jitter(0.5)
                 .filter(e -> e instanceof LiteLlmException le && le.retryable())
                 .doBeforeRetry(signal -> log.debug("retrying {} after {}", op, signal.failure().getMessage()))
@@ -438,7 +449,17 @@ public class LiteLlmClient {
     private record Answer(int status, byte[] body) {
     }
 
+    /** Turns a 2xx body into a value; a {@link JacksonException} from it means malformed or truncated JSON. */
+    @FunctionalInterface
+    private interface BodyParser<T> {
+        T parse(byte[] body);
+    }
+
     private Mono<JsonNode> exchange(Call call, String op) {
+        return exchange(call, op, WireJson::readTree);
+    }
+
+    private <T> Mono<T> exchange(Call call, String op, BodyParser<T> parser) {
         WebClient.RequestBodySpec spec = http.method(call.method()).uri(builder -> {
             builder.path(call.path());
             Map<String, Object> vars = new LinkedHashMap<>(call.vars());
@@ -462,8 +483,8 @@ public class LiteLlmClient {
                             Duration.ofNanos(System.nanoTime() - started).toMillis()))
                     // parsing a page of thousands of deployments takes tens of milliseconds of CPU: not on the event
                     // loop, which the hub's own HTTP server shares (every request on that loop would wait behind it)
-                    .flatMap(answer -> answer.body().length < LARGE_BODY ? toJson(answer, op)
-                            : Mono.just(answer).publishOn(Schedulers.parallel()).flatMap(a -> toJson(a, op)))
+                    .flatMap(answer -> answer.body().length < LARGE_BODY ? parsed(answer, op, parser)
+                            : Mono.just(answer).publishOn(Schedulers.parallel()).flatMap(a -> parsed(a, op, parser)))
                     .doOnError(e -> log.debug("{}", e.getMessage())); // sanitized: no key, no upstream stack trace
         }));
     }
@@ -475,7 +496,7 @@ public class LiteLlmClient {
      * SUCCESS, the failure's category, or CANCELLED when the caller stopped waiting (a GraphQL request timeout, a
      * client that went away).
      */
-    private Mono<JsonNode> timed(Call call, Mono<JsonNode> attempt) {
+    private <T> Mono<T> timed(Call call, Mono<T> attempt) {
         String endpoint = call.method().name() + " " + call.path();
         return Mono.defer(() -> {
             Timer.Sample sample = Timer.start(meters);
@@ -504,7 +525,7 @@ public class LiteLlmClient {
     /** Answers above this size are parsed off the event loop (a thread hop costs more than parsing a small one). */
     private static final int LARGE_BODY = 64 * 1024;
 
-    private Mono<JsonNode> toJson(Answer answer, String op) {
+    private <T> Mono<T> parsed(Answer answer, String op, BodyParser<T> parser) {
         if (answer.status() < 200 || answer.status() >= 300) {
             LiteLlmException error = errors.fromResponse(op, answer.status(), answer.body());
             if (error.missingRoute()) {
@@ -518,7 +539,7 @@ public class LiteLlmClient {
             return Mono.error(errors.protocol(op, answer.status(), "empty response body"));
         }
         try {
-            return Mono.just(WireJson.readTree(answer.body()));
+            return Mono.just(parser.parse(answer.body()));
         } catch (JacksonException e) {
             return Mono.error(errors.protocol(op, answer.status(), "malformed or truncated JSON"));
         }

@@ -13,6 +13,9 @@ public final class Secrets {
     // /model/info masks secrets as "abcd****wxyz" or "********"
     private static final Pattern MASKED = Pattern.compile("\\*{2,}");
 
+    // compiled once: String.split compiles a multi-character pattern on every call, for every key of every deployment
+    private static final Pattern NAME_SEPARATOR = Pattern.compile("[^a-z0-9]+");
+
     private final String masterKey;
 
     Secrets(String masterKey) {
@@ -52,7 +55,7 @@ public final class Secrets {
 
     /** LiteLLM's rule for a litellm_params key that holds a secret (the model mutations treat those values as write-only). */
     public static boolean isSecretName(String key) {
-        java.util.List<String> segments = java.util.Arrays.asList(key.toLowerCase(java.util.Locale.ROOT).split("[^a-z0-9]+"));
+        java.util.List<String> segments = java.util.Arrays.asList(NAME_SEPARATOR.split(key.toLowerCase(java.util.Locale.ROOT)));
         return !segments.contains("cost") && segments.stream().anyMatch(SECRET_SEGMENTS::contains);
     }
 

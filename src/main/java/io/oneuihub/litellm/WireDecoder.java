@@ -43,6 +43,9 @@ final class WireDecoder {
     private static List<LiteLlmDeployment> deploymentsOf(JsonNode array) {
         List<LiteLlmDeployment> rows = new ArrayList<>();
         array.values().forEach(node -> {
+            if (node.isNull()) {
+                return; // as in a page's data list
+            }
             LiteLlmDeployment row = deployment(WireJson.convert(node, Wire.Deployment.class));
             if (row != null) {
                 rows.add(row);
@@ -56,11 +59,17 @@ final class WireDecoder {
         JsonNode paramsNode = WireJson.column(wire.litellmParams());
         Wire.ModelInfo info = infoNode == null ? null : WireJson.convert(infoNode, Wire.ModelInfo.class);
         Wire.LitellmParams params = paramsNode == null ? null : WireJson.convert(paramsNode, Wire.LitellmParams.class);
+        return deployment(wire.modelName(), info, params, info == null || info.id() == null ? Map.of() : WireJson.columnAsMap(paramsNode));
+    }
+
+    /** One deployment from its decoded parts; null without a {@code model_info.id}. */
+    static LiteLlmDeployment deployment(String modelName, Wire.ModelInfo info, Wire.LitellmParams params,
+            Map<String, Object> plainParams) {
         if (info == null || info.id() == null) {
             return null; // nothing to key it by: LiteLLM always sends an id, a row without one is not a deployment
         }
         String litellmModel = params == null ? null : params.model();
-        String name = info.teamPublicModelName() != null ? info.teamPublicModelName() : wire.modelName();
+        String name = info.teamPublicModelName() != null ? info.teamPublicModelName() : modelName;
         return new LiteLlmDeployment(
                 info.id(),
                 name,
@@ -79,7 +88,7 @@ final class WireDecoder {
                         info.supportsResponseSchema(), info.supportsAudioInput(), info.supportsAudioOutput(),
                         info.supportsPdfInput()),
                 Boolean.TRUE.equals(info.dbModel()),
-                Secrets.maskForDisplay(WireJson.columnAsMap(paramsNode)),
+                Secrets.maskForDisplay(plainParams),
                 info.createdAt(),
                 info.updatedAt());
     }
