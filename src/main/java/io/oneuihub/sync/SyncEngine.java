@@ -259,7 +259,7 @@ public class SyncEngine implements SmartLifecycle {
      * back and whoever abandoned it tells the subscribers.
      */
     private Mono<SyncEvent> storedEnd(RunContext ctx) {
-        return runs.findById(ctx.run.id())
+        return runs.findSummary(ctx.run.id())
                 .flatMap(stored -> {
                     if (stored.status() == SyncStatus.SUCCEEDED || stored.status() == SyncStatus.FAILED) {
                         log.info("Sync run {} found its own {} end stored; it stands", ctx.run.id(), stored.status());

@@ -5,7 +5,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-/** A sync run as stored in sync_run. */
+/**
+ * A sync run as stored in sync_run. {@code changes} is null when the run was read without them (status reads,
+ * progress, pages of runs); GraphQL's {@code SyncRun.changes} then loads them ({@link SyncRunController}).
+ */
 public record SyncRun(
         UUID id,
         SyncKind kind,

@@ -1,6 +1,7 @@
 package io.oneuihub.sync;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -96,11 +97,11 @@ public class SyncRunRepository {
      * first: whose latest events a subscriber that just joined, or a listener that just re-LISTENed, may miss.
      */
     public Flux<SyncRun> runningOrFinishedWithin(SyncKind kind, Duration window) {
-        return db.sql("SELECT * FROM sync_run WHERE (status = 'RUNNING' OR finished_at > now() - make_interval(secs => :secs))"
+        return db.sql("SELECT " + SUMMARY + " FROM sync_run WHERE (status = 'RUNNING' OR finished_at > now() - make_interval(secs => :secs))"
                         + (kind == null ? "" : " AND kind = :kind") + " ORDER BY started_at, id")
                 .bindValues(kind == null ? Map.of("secs", window.toMillis() / 1000.0)
                         : Map.of("secs", window.toMillis() / 1000.0, "kind", kind.name()))
-                .map(this::map)
+                .map(this::summary)
                 .all();
     }
 
@@ -163,17 +164,55 @@ public class SyncRunRepository {
                 .map(row -> SyncStatus.valueOf(Rows.text(row, "status"))).one();
     }
 
+    /** The whole run, its changes included. */
     public Mono<SyncRun> findById(UUID id) {
         return db.sql("SELECT * FROM sync_run WHERE id = :id").bind("id", id).map(this::map).one();
     }
 
+    /** The run without its changes ({@link SyncRun#changes()} null): what status reads and progress need. */
+    public Mono<SyncRun> findSummary(UUID id) {
+        return db.sql("SELECT " + SUMMARY + " FROM sync_run WHERE id = :id").bind("id", id).map(this::summary).one();
+    }
+
+    /** The stored changes of these runs (an empty list for a run without any). */
+    public Mono<Map<UUID, List<SyncChange>>> changesOf(Collection<UUID> ids) {
+        return db.sql("SELECT id, changes FROM sync_run WHERE id = ANY(:ids)")
+                .bind("ids", ids.toArray(UUID[]::new))
+                .map(row -> Map.entry(Rows.uuid(row, "id"), changes(Rows.json(row, "changes"))))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
     Mono<Connection<SyncRun>> page(SyncKind kind, PageRequest page, boolean withTotal) {
         SqlFilter filter = new SqlFilter().and("r.kind = ?", kind == null ? null : kind.name());
-        return pager.page("r.*", "sync_run r", filter, NEWEST_FIRST, page, withTotal, (row, i) -> map(row));
+        return pager.page(SUMMARY_OF_R, "sync_run r", filter, NEWEST_FIRST, page, withTotal, (row, i) -> summary(row));
+    }
+
+    /**
+     * Every column but {@code changes}: up to hub.sync.max-changes entries (hundreds of kilobytes for a large
+     * sync) that a status read, a progress re-read or a page of runs would otherwise fetch and parse for nothing.
+     * {@code SyncRun.changes} is read by its own batch loader when a query selects it.
+     */
+    private static final String SUMMARY = """
+            id, kind, status, dry_run, trigger, created_count, updated_count, unchanged_count, stale_count, failed_count,
+            skipped_count, rows_written, change_count, last_event, error_code, error_message, instance_id, started_at,
+            heartbeat_at, finished_at""";
+    private static final String SUMMARY_OF_R = java.util.Arrays.stream(SUMMARY.split(","))
+            .map(column -> "r." + column.trim()).collect(java.util.stream.Collectors.joining(", "));
+
+    private List<SyncChange> changes(String stored) {
+        return stored == null ? List.of() : json.readValue(stored, CHANGES);
     }
 
     SyncRun map(Readable row) {
-        String changes = Rows.json(row, "changes");
+        return run(row, changes(Rows.json(row, "changes")));
+    }
+
+    private SyncRun summary(Readable row) {
+        return run(row, null);
+    }
+
+    private SyncRun run(Readable row, List<SyncChange> changes) {
         String lastEvent = Rows.json(row, "last_event");
         String errorCode = Rows.text(row, "error_code");
         return new SyncRun(
@@ -186,7 +225,7 @@ public class SyncRunRepository {
                         Rows.integer(row, "unchanged_count"), Rows.integer(row, "stale_count"), Rows.integer(row, "failed_count"),
                         Rows.integer(row, "skipped_count")),
                 Rows.integer(row, "rows_written"),
-                changes == null ? List.of() : json.readValue(changes, CHANGES),
+                changes,
                 Rows.integer(row, "change_count"),
                 lastEvent == null ? null : json.readValue(lastEvent, SyncEvent.class),
                 errorCode == null ? null : new SyncError(errorCode, Rows.text(row, "error_message")),

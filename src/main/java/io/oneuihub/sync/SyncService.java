@@ -59,7 +59,7 @@ public class SyncService {
     }
 
     public Mono<SyncRun> run(String id) {
-        return runs.findById(Ids.parse("id", id));
+        return runs.findSummary(Ids.parse("id", id));
     }
 
     public Mono<Connection<SyncRun>> runs(SyncKind kind, PageArguments paging, boolean withTotal) {
@@ -74,7 +74,7 @@ public class SyncService {
      */
     public Flux<SyncEvent> progress(String runId) {
         UUID id = Ids.parse("runId", runId);
-        return runs.findById(id)
+        return runs.findSummary(id)
                 .switchIfEmpty(Mono.error(() -> new InvalidInputException("runId", "No sync run has this id.")))
                 .flatMapMany(run -> run.status() != SyncStatus.RUNNING
                         ? Flux.just(run.latestEvent())
@@ -90,12 +90,12 @@ public class SyncService {
         Duration poll = properties.progressPoll();
         Flux<SyncEvent> polled = Flux.interval(poll, poll)
                 .onBackpressureDrop()
-                .concatMap(tick -> runs.findById(id).map(SyncRun::latestEvent)
+                .concatMap(tick -> runs.findSummary(id).map(SyncRun::latestEvent)
                         .onErrorResume(e -> {
                             log.warn("Re-reading sync run {} for a progress subscriber failed: {}", id, e.toString());
                             return Mono.empty();
                         }), 0);
-        return runs.findById(id).map(SyncRun::latestEvent)
+        return runs.findSummary(id).map(SyncRun::latestEvent)
                 .flatMapMany(latest -> Flux.just(latest).filter(sent::admit)
                         .concatWith(Coalescing.latestPerRun(Flux.merge(live, polled).filter(sent::admit))))
                 .takeUntil(SyncEvent::terminal)
