@@ -1,6 +1,7 @@
 package io.oneuihub.graphql;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -24,7 +25,8 @@ public final class KeysetPager {
     /**
      * @param select  select list, e.g. {@code "m.*"}
      * @param from    FROM clause with aliases, e.g. {@code "model m"}
-     * @param mapper  maps a row to the node
+     * @param mapper  maps a row to the node; its second argument is the position of the first column of
+     *                {@code select} (the pager's own columns come before it), so the mapper can read by position
      */
     public <T> Mono<Connection<T>> page(String select, String from, SqlFilter filter, Ordering ordering,
             PageRequest page, boolean withTotal, BiFunction<Readable, Integer, T> mapper) {
@@ -58,15 +60,18 @@ public final class KeysetPager {
         List<SortKey> keys = ordering.keys();
         // Backwards pages read in reverse order from the cursor, then flip.
         boolean descending = ordering.descending() != page.backward();
-        StringBuilder sql = new StringBuilder("SELECT ").append(select);
+        // The pager's own columns first, so that each is at a known position whatever the select list holds:
+        // the sort keys (the cursor's values, cheap short texts) and the count.
+        StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < keys.size(); i++) {
-            sql.append(", (").append(keys.get(i).expression()).append(")::text AS k_").append(i);
+            sql.append('(').append(keys.get(i).expression()).append(")::text AS k_").append(i).append(", ");
         }
         // an uncorrelated subquery: PostgreSQL runs it once (an InitPlan), in the same statement and round trip
         if (withTotal) {
-            sql.append(", (SELECT count(*) FROM ").append(from).append(" WHERE ").append(filter.where()).append(") AS total_n");
+            sql.append("(SELECT count(*) FROM ").append(from).append(" WHERE ").append(filter.where()).append(") AS total_n, ");
         }
-        sql.append(" FROM ").append(from);
+        int first = keys.size() + (withTotal ? 1 : 0);
+        sql.append(select).append(" FROM ").append(from);
         if (!join.isEmpty()) {
             sql.append(' ').append(join);
         }
@@ -95,17 +100,14 @@ public final class KeysetPager {
                 spec = spec.bind("c_" + i, cursorValues.get(i));
             }
         }
-        String[] keyColumns = new String[keys.size()];
-        for (int i = 0; i < keyColumns.length; i++) {
-            keyColumns[i] = "k_" + i;
-        }
+        int keyCount = keys.size();
         return spec.map(row -> {
-            List<String> values = new ArrayList<>(keyColumns.length);
-            for (String column : keyColumns) {
-                values.add(row.get(column, String.class));
+            String[] values = new String[keyCount];
+            for (int i = 0; i < keyCount; i++) {
+                values[i] = row.get(i, String.class);
             }
-            Edge<T> edge = new Edge<>(new Cursor(ordering.name(), values).encode(), mapper.apply(row, 0));
-            return new Fetched<>(edge, withTotal ? row.get("total_n", Long.class).intValue() : -1);
+            Edge<T> edge = new Edge<>(new Cursor(ordering.name(), Arrays.asList(values)), mapper.apply(row, first));
+            return new Fetched<>(edge, withTotal ? row.get(keyCount, Long.class).intValue() : -1);
         }).all().collectList();
     }
 
