@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
+import graphql.execution.instrumentation.FieldFetchingInstrumentationContext;
 import graphql.execution.instrumentation.Instrumentation;
 import graphql.execution.instrumentation.InstrumentationContext;
 import graphql.execution.instrumentation.InstrumentationState;
@@ -99,6 +100,16 @@ final class RootFieldObservationInstrumentation extends GraphQlObservationInstru
             return dataFetcher;
         }
         return super.instrumentDataFetcher(dataFetcher, parameters, observation(state));
+    }
+
+    /**
+     * Nothing here looks at a field's fetch (beginFieldFetch is SimplePerformantInstrumentation's no-op), so the
+     * shared no-op: graphql-java's default would wrap that no-op in a new adapter for every field.
+     */
+    @Override
+    public FieldFetchingInstrumentationContext beginFieldFetching(InstrumentationFieldFetchParameters parameters,
+            InstrumentationState state) {
+        return FieldFetchingInstrumentationContext.NOOP;
     }
 
     /** Both contexts, as graphql-java's chain would call them; either alone when the other does nothing. */
