@@ -20,8 +20,10 @@ import reactor.core.publisher.Mono;
 @Repository
 public class CompanyRepository {
 
-    private static final String SELECT = "c.*, array(SELECT p.provider FROM company_provider p "
-            + "WHERE p.company_id = c.id ORDER BY p.provider) AS providers";
+    /** Everything {@link #map} reads, in its order. */
+    private static final String SELECT = "c.id, c.slug, c.name, c.description, c.logo_url, c.website,"
+            + " array(SELECT p.provider FROM company_provider p WHERE p.company_id = c.id ORDER BY p.provider) AS providers,"
+            + " c.created_at, c.updated_at";
 
     private final DatabaseClient db;
     private final KeysetPager pager;
@@ -32,7 +34,7 @@ public class CompanyRepository {
     }
 
     Mono<Connection<Company>> page(SqlFilter filter, Ordering ordering, PageRequest page, boolean withTotal) {
-        return pager.page(SELECT, "company c", filter, ordering, page, withTotal, (row, i) -> map(row));
+        return pager.page(SELECT, "company c", filter, ordering, page, withTotal, (row, at) -> map(row, at, true, true));
     }
 
     public Mono<Company> findById(UUID id) {
@@ -73,8 +75,8 @@ public class CompanyRepository {
     }
 
     /**
-     * The columns {@link #mapJoined} reads, for a statement that joins {@code company c}. The providers are a
-     * subquery and an array to decode for every row: only when the caller selects them.
+     * The columns {@link #mapJoined} reads, in {@link #map}'s order, for a statement that joins {@code company c}.
+     * The providers are a subquery and an array to decode for every row: only when the caller selects them.
      */
     static String joinedColumns(boolean withTimes, boolean withProviders) {
         return "c.id AS c_id, c.slug AS c_slug, c.name AS c_name, c.description AS c_description, c.logo_url AS c_logo_url,"
@@ -84,42 +86,31 @@ public class CompanyRepository {
                 + (withTimes ? ", c.created_at AS c_created_at, c.updated_at AS c_updated_at" : "");
     }
 
-    /** The column names a company is read from: its own table's, or those {@link #joinedColumns} aliases. */
-    private record Columns(String id, String slug, String name, String description, String logoUrl, String website,
-            String providers, String createdAt, String updatedAt) {
-
-        static Columns prefixed(String prefix) {
-            return new Columns(prefix + "id", prefix + "slug", prefix + "name", prefix + "description",
-                    prefix + "logo_url", prefix + "website", prefix + "providers", prefix + "created_at",
-                    prefix + "updated_at");
-        }
-    }
-
-    private static final Columns OWN = Columns.prefixed("");
-    private static final Columns JOINED = Columns.prefixed("c_");
-
     /**
-     * A company joined into another row under {@link #joinedColumns}; without times, createdAt and updatedAt are
-     * null, without providers they are empty.
+     * A company joined into another row under {@link #joinedColumns}, from position {@code at} on; without times,
+     * createdAt and updatedAt are null, without providers they are empty.
      */
-    static Company mapJoined(Readable row, boolean withTimes, boolean withProviders) {
-        return map(row, JOINED, withTimes, withProviders);
+    static Company mapJoined(Readable row, int at, boolean withTimes, boolean withProviders) {
+        return map(row, at, withTimes, withProviders);
     }
 
     static Company map(Readable row) {
-        return map(row, OWN, true, true);
+        return map(row, 0, true, true);
     }
 
-    private static Company map(Readable row, Columns c, boolean withTimes, boolean withProviders) {
+    /** By position from {@code at}: id, slug, name, description, logo_url, website, [providers], [created_at, updated_at]. */
+    private static Company map(Readable row, int at, boolean withTimes, boolean withProviders) {
+        int next = at + 6;
+        List<String> providers = withProviders ? Rows.textArray(row, next++) : List.of();
         return new Company(
-                Rows.uuid(row, c.id()),
-                Rows.text(row, c.slug()),
-                Rows.text(row, c.name()),
-                Rows.text(row, c.description()),
-                Rows.text(row, c.logoUrl()),
-                Rows.text(row, c.website()),
-                withProviders ? Rows.textArray(row, c.providers()) : List.of(),
-                withTimes ? Rows.time(row, c.createdAt()) : null,
-                withTimes ? Rows.time(row, c.updatedAt()) : null);
+                Rows.uuid(row, at),
+                Rows.text(row, at + 1),
+                Rows.text(row, at + 2),
+                Rows.text(row, at + 3),
+                Rows.text(row, at + 4),
+                Rows.text(row, at + 5),
+                providers,
+                withTimes ? Rows.time(row, next) : null,
+                withTimes ? Rows.time(row, next + 1) : null);
     }
 }

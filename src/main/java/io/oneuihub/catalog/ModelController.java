@@ -44,8 +44,11 @@ class ModelController {
             @Argument String before, @Argument ModelFilter filter, @Argument ModelOrder orderBy,
             DataFetchingFieldSelectionSet selection) {
         boolean withCompanies = selection.containsAnyOf("nodes/company", "edges/node/company");
+        ModelRepository.ModelColumns columns = new ModelRepository.ModelColumns(
+                selection.containsAnyOf("nodes/capabilities", "edges/node/capabilities"),
+                selection.containsAnyOf(TIMES[0], TIMES[1], TIMES[2]));
         return models.models(filter, orderBy, new PageArguments(first, after, last, before), selection.contains("totalCount"),
-                        selection.containsAnyOf(TIMES[0], TIMES[1], TIMES[2]), withCompanies,
+                        columns, withCompanies,
                         selection.containsAnyOf("nodes/company/providers", "edges/node/company/providers"))
                 .map(page -> DataFetcherResult.<Connection<Model>>newResult()
                         .data(page.models())

@@ -32,16 +32,16 @@ public class ModelService {
     }
 
     /**
-     * @param withTimes     whether the page's models (and companies) need createdAt, updatedAt and lastSyncedAt
+     * @param columns       which optional columns the page's models need (timestamps: of their companies too)
      * @param withCompanies whether the page's companies are read with it (one statement, no batch load)
      * @param withProviders whether those companies need their providers
      */
     public Mono<ModelRepository.ModelPage> models(ModelFilter filter, ModelOrder order, PageArguments paging, boolean withTotal,
-            boolean withTimes, boolean withCompanies, boolean withProviders) {
+            ModelRepository.ModelColumns columns, boolean withCompanies, boolean withProviders) {
         ModelFilter given = filter == null ? ModelFilter.NONE : filter;
         ModelOrder ordering = order == null ? ModelOrder.DEFAULT : order;
         return Viewer.current().flatMap(viewer ->
-                models.page(where(given, viewer), ordering.ordering(), paging.resolve(limits), withTotal, withTimes,
+                models.page(where(given, viewer), ordering.ordering(), paging.resolve(limits), withTotal, columns,
                         withCompanies, withProviders));
     }
 

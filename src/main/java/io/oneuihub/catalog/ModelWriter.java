@@ -154,18 +154,22 @@ public class ModelWriter {
                 .all();
     }
 
+    /** A model's columns by position ({@link ModelRepository#map}), then local_write_at. */
+    private static final String SELECT_STORED = "SELECT " + ModelRepository.ModelColumns.ALL.select()
+            + ", m.local_write_at FROM model m";
+
     public Mono<Stored> find(UUID id) {
-        return db.sql("SELECT * FROM model WHERE id = :id AND deleted_at IS NULL").bind("id", id).map(ModelWriter::stored).one();
+        return db.sql(SELECT_STORED + " WHERE m.id = :id AND m.deleted_at IS NULL").bind("id", id).map(ModelWriter::stored).one();
     }
 
     public Mono<Stored> findByName(String name) {
-        return db.sql("SELECT * FROM model WHERE name = :name AND deleted_at IS NULL")
+        return db.sql(SELECT_STORED + " WHERE m.name = :name AND m.deleted_at IS NULL")
                 .bind("name", name).map(ModelWriter::stored).one();
     }
 
     /** Reads and locks a live model until the transaction ends: concurrent mutations of it queue here. */
     public Mono<Stored> lock(UUID id) {
-        return db.sql("SELECT * FROM model WHERE id = :id AND deleted_at IS NULL FOR UPDATE")
+        return db.sql(SELECT_STORED + " WHERE m.id = :id AND m.deleted_at IS NULL FOR UPDATE")
                 .bind("id", id).map(ModelWriter::stored).one();
     }
 
@@ -190,6 +194,7 @@ public class ModelWriter {
 
     static Stored stored(Readable row) {
         Model model = ModelRepository.map(row);
-        return new Stored(ModelRow.of(model), model.companyManual(), Rows.time(row, "local_write_at"), model.updatedAt());
+        return new Stored(ModelRow.of(model), model.companyManual(), Rows.time(row, ModelRepository.ModelColumns.ALL.count()),
+                model.updatedAt());
     }
 }

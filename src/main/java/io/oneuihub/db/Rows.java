@@ -9,7 +9,11 @@ import java.util.UUID;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 
-/** Typed column reads shared by the hand-written repositories. */
+/**
+ * Typed column reads shared by the hand-written repositories: by name, or by position for a statement whose column
+ * list the repository wrote itself (the driver then skips the name lookup, which was about a fifth of a catalog
+ * page's row mapping in issue 12's profile).
+ */
 public final class Rows {
 
     private Rows() {
@@ -51,5 +55,38 @@ public final class Rows {
     public static String json(Readable row, String column) {
         Json json = row.get(column, Json.class);
         return json == null ? null : json.asString();
+    }
+
+    public static UUID uuid(Readable row, int index) {
+        return row.get(index, UUID.class);
+    }
+
+    public static String text(Readable row, int index) {
+        return row.get(index, String.class);
+    }
+
+    public static boolean bool(Readable row, int index) {
+        return Boolean.TRUE.equals(row.get(index, Boolean.class));
+    }
+
+    public static Integer integer(Readable row, int index) {
+        return row.get(index, Integer.class);
+    }
+
+    public static Long bigint(Readable row, int index) {
+        return row.get(index, Long.class);
+    }
+
+    public static OffsetDateTime time(Readable row, int index) {
+        return row.get(index, OffsetDateTime.class);
+    }
+
+    public static BigDecimal decimal(Readable row, int index) {
+        return Decimals.normalize(row.get(index, BigDecimal.class));
+    }
+
+    public static List<String> textArray(Readable row, int index) {
+        String[] values = row.get(index, String[].class);
+        return values == null ? List.of() : Arrays.asList(values);
     }
 }

@@ -1,8 +1,6 @@
 package io.oneuihub.graphql;
 
-import graphql.execution.instrumentation.Instrumentation;
 import io.oneuihub.security.SecretRedactor;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
@@ -31,12 +29,6 @@ class GraphQlLimitsConfiguration {
     @Bean
     OperationCheck maxAliases(GraphQlLimits limits) {
         return new OperationCheck(new QueryLimitsInstrumentation.Aliases(limits.maxAliases()));
-    }
-
-    /** The one Instrumentation bean besides the observations: see {@link OperationCheck}. */
-    @Bean
-    Instrumentation operationChecks(ObjectProvider<OperationCheck> checks) {
-        return new OperationChecks(checks.orderedStream().toList());
     }
 
     @Bean

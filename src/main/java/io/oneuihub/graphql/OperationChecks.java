@@ -16,8 +16,9 @@ import graphql.validation.ValidationError;
 
 /**
  * Every {@link OperationCheck} as one instrumentation: request-level hooks go to all of them (in their bean order),
- * field-level hooks are the no-ops of {@link SimplePerformantInstrumentation}, so the chain graphql-java walks for
- * every field holds this and spring-graphql's observation instead of one entry per check.
+ * field-level hooks are the no-ops of {@link SimplePerformantInstrumentation}. Not a bean: the observation
+ * instrumentation (io.oneuihub.ops) runs it inside itself, so that graphql-java's chain holds a single entry and
+ * hands each field's hooks straight to it.
  */
 public final class OperationChecks extends SimplePerformantInstrumentation {
 

@@ -2,6 +2,9 @@ package io.oneuihub.ops;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.oneuihub.graphql.OperationCheck;
+import io.oneuihub.graphql.OperationChecks;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -28,9 +31,13 @@ class OperationsConfiguration {
         return new SubscriptionMetrics(registry, source);
     }
 
-    /** Replaces Boot's instrumentation (it backs off): per-row resolvers are not timed one by one. */
+    /**
+     * The one Instrumentation bean: replaces Boot's observation instrumentation (it backs off), times root fields
+     * only, and runs every {@link OperationCheck} (limits, access) for the request as a whole.
+     */
     @Bean
-    GraphQlObservationInstrumentation graphQlObservationInstrumentation(ObservationRegistry registry) {
-        return new RootFieldObservationInstrumentation(registry);
+    GraphQlObservationInstrumentation graphQlObservationInstrumentation(ObservationRegistry registry,
+            ObjectProvider<OperationCheck> checks) {
+        return new RootFieldObservationInstrumentation(registry, new OperationChecks(checks.orderedStream().toList()));
     }
 }

@@ -66,6 +66,32 @@ class ModelQueryTest extends GraphQlTestSupport {
                 .execute().errors().verify().path("models.nodes[0].name").entity(String.class).isEqualTo("gpt-4o");
     }
 
+    /** The page reads capabilities only when they are selected: under nodes or edges they are the stored ones. */
+    @Test
+    void capabilitiesAreThereWhenSelectedUnderNodesOrEdges() {
+        String[] stored = db.sql("SELECT capabilities FROM model WHERE name = 'gpt-4o-audio-preview'")
+                .map(row -> row.get(0, String[].class)).one().block();
+        assertThat(stored).contains("AUDIO_OUTPUT");
+        String filter = "filter: {search: \"gpt-4o-audio-preview\"}, first: 1";
+        anonymous().document("{ models(" + filter + ") { nodes { name capabilities company { slug } } } }")
+                .execute().errors().verify()
+                .path("models.nodes[0].capabilities").entityList(String.class).containsExactly(stored);
+        anonymous().document("{ models(" + filter + ") { edges { cursor node { name capabilities } } } }")
+                .execute().errors().verify()
+                .path("models.edges[0].node.capabilities").entityList(String.class).containsExactly(stored);
+        // without them, the rest of the model is unchanged (positions after the optional column still line up)
+        var without = anonymous().document("{ models(" + filter + ") { nodes { name externalId limits { tpm } company { slug name } } } }")
+                .execute().errors().verify();
+        var with = anonymous().document("{ models(" + filter + ") { nodes { name externalId limits { tpm } company { slug name } capabilities } } }")
+                .execute().errors().verify();
+        without.path("models.nodes[0].name").entity(String.class).isEqualTo("gpt-4o-audio-preview");
+        for (String field : new String[] {"name", "externalId", "limits", "company"}) {
+            Object expected = with.path("models.nodes[0]." + field).entity(Object.class).get();
+            without.path("models.nodes[0]." + field).entity(Object.class).isEqualTo(expected);
+        }
+        without.path("models.nodes[0].company.slug").hasValue();
+    }
+
     @Test
     void forwardPagingVisitsEveryVisibleModelOnceInNameOrder() {
         List<ModelNode> all = pageThrough(anonymous(), Map.of(), 7, false);
