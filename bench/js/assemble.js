@@ -44,6 +44,7 @@ const results = {
   pgbench: { statementsPerTransaction: statements['hub-anonymous-50'] ? statements['hub-anonymous-50'].count : null, medians: pgbench, rows: pgbenchRows },
   statementsPerRequest: statements,
   sync: { first: part('sync-first.json'), noop: part('sync-noop.json'), firstWarm: part('sync-first-warm.json'),
+    noopWarm: part('sync-noop-warm.json'), answer: part('sync-answer.json'),
     fetchAndParse: part('fetch-parse.json'), hubFetchAndParse: part('fetch-parse-hub.json') },
   subscribers: part('subscribers.json'),
   hubLog: part('hub-log.json'),
@@ -117,7 +118,7 @@ if (sy.first) {
   lines.push('|---|---|---|---|---|---|---|---|---|');
   const heap = (s) => (s.heapPeakMiB === null || s.heapPeakMiB === undefined ? '–' : `${n(s.heapBeforeMiB)} / ${n(s.heapPeakMiB)} MiB`);
   for (const [name, s, cold] of [['first, cold JVM (right after start-up)', sy.first, true], ['no-op re-sync', sy.noop, false],
-    ['first again, warm JVM (catalog deleted with SQL)', sy.firstWarm, false]]) {
+    ['first again, warm JVM (catalog deleted with SQL)', sy.firstWarm, false], ['no-op re-sync again, warm JVM', sy.noopWarm, false]]) {
     if (!s) continue;
     const hub = hf ? ratio(s.durationMs, cold ? hf.coldMs : hf.warmMedianMs) : '–';
     lines.push(`| ${name} | ${ms(s.durationMs)} | ${hub} | ${fp ? ratio(s.durationMs, fp.warmMedianMs) : '–'} | ${ms(s.visibleMs)} | ${ms(s.answeredMs)} | ${ms(s.visibleAfterFinishedAtMs)} | ${n(s.rowsWritten)} | ${heap(s)} |`);
@@ -125,6 +126,8 @@ if (sy.first) {
   if (hf) lines.push(`| fetch and parse only, the hub's client (\`LiteLlmClient.deploymentPages()\`) | cold ${ms(hf.coldMs)}, warm median ${ms(hf.warmMedianMs)} | 1× | | | | | | |`);
   if (fp) lines.push(`| fetch and parse only, Jackson trees (${fp.pages} pages, ${n(fp.bytes / 1048576, 1)} MiB) | cold ${ms(fp.coldMs)}, warm median ${ms(fp.warmMedianMs)} | | 1× | | | | | |`);
   lines.push('');
+  if (sy.answer) lines.push(`\`syncModels\` answer once its path is warm (${sy.answer.runs} dry runs one after another): median of the last ${sy.answer.warmHalf} ${ms(sy.answer.warmMedianMs)}, max ${ms(sy.answer.warmMaxMs)}; all: ${sy.answer.answersMs.map((x) => n(x)).join(', ')} ms.`);
+  if (sy.answer) lines.push('');
   lines.push('Each run is followed as an admin UI follows it (graphql-ws `syncProgress`, then one `syncRun` query); the heap peak is read from the hub\'s GC log.');
   lines.push('');
 }

@@ -179,12 +179,14 @@ public class SyncEngine implements SmartLifecycle {
 
     private Mono<Outcome> syncModels(RunContext ctx) {
         List<LiteLlmDeployment> fetched = new ArrayList<>();
+        // prefetch 2: the next pages are fetched and decoded while this one's FETCHING event is published (Reactor's
+        // concatMap requests one page at a time by default, and fetching then waited for every event)
         return client.deploymentPages()
                 .concatMap(page -> {
                     fetched.addAll(page.deployments());
                     return ctx.event(SyncPhase.FETCHING, fetched.size(), page.totalCount(), "Read page " + page.pageNumber()
                             + (page.totalPages() == null ? "" : " of " + page.totalPages()));
-                })
+                }, 2)
                 .then(Mono.fromSupplier(() -> List.copyOf(fetched)))
                 .flatMap(upstream -> {
                     ctx.mark("fetch");
