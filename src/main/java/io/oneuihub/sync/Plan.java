@@ -16,7 +16,6 @@ import io.oneuihub.sync.SyncChange.Entity;
 import io.oneuihub.sync.SyncChange.FieldChange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * What a sync would do: the changes with their before/after values, the counts, and the typed rows to write,
@@ -193,16 +192,9 @@ final class Plan {
      * Runs the writes in statement order, batchSize rows per writer call; reports rows written so far after
      * each call. A tracked row missing from the writer's answer turns its change into SKIPPED. Answers the rows
      * written.
-     *
-     * <p>The writer's call (which builds the statement and serialises its rows) for the next batch runs on another
-     * thread while the current statement executes; the statements themselves still run one after another, in order,
-     * on the transaction's connection. Serialising a batch of a thousand rows costs about as much JVM time as the
-     * database spends on it, and the two used to take turns.
      */
     Mono<Integer> apply(int batchSize, Function<Batch, Mono<Written>> writer, IntFunction<Mono<Void>> progress) {
         record Chunk(Statement<?> statement, List<Planned> rows) {
-        }
-        record Prepared(Chunk chunk, Mono<Written> write) {
         }
         List<Chunk> chunks = new ArrayList<>();
         writes.forEach((statement, rows) -> {
@@ -212,19 +204,16 @@ final class Plan {
         });
         int[] written = {0};
         return Flux.fromIterable(chunks)
-                .publishOn(Schedulers.parallel(), 1)
-                .map(chunk -> new Prepared(chunk, writer.apply(new Batch(chunk.statement(), chunk.rows().stream().map(Planned::row).toList()))))
-                // prefetch 1: one batch prepared ahead of the statement that runs, no more (bounded memory)
-                .concatMap(prepared -> prepared.write()
+                .concatMap(chunk -> writer.apply(new Batch(chunk.statement(), chunk.rows().stream().map(Planned::row).toList()))
                         .flatMap(answer -> {
-                            for (Planned row : prepared.chunk().rows()) {
+                            for (Planned row : chunk.rows()) {
                                 if (row.id() != null && row.change() >= 0 && !answer.contains(row.id())) {
                                     leftAlone(row.change());
                                 }
                             }
                             written[0] += answer.count();
                             return progress.apply(written[0]);
-                        }), 1)
+                        }))
                 .then(Mono.fromSupplier(() -> written[0]));
     }
 
