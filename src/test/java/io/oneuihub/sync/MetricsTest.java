@@ -57,6 +57,10 @@ class MetricsTest extends SyncTestSupport {
                         "graphql_field_name", "models"));
         soft.assertThat(after.series("graphql_datafetcher_seconds_count", "graphql_field_name", "name"))
                 .as("trivial property fetchers (Model.name) are not observed").isEmpty();
+        // requests observed as a whole; Spring Security's per-filter observations are off (their cost per request)
+        soft.assertThat(after.series("http_server_requests_seconds_count", "uri", "/graphql")).as("http.server.requests").isNotEmpty();
+        soft.assertThat(after.series("spring_security_filterchains_seconds_count")).as("no spring.security.filterchains").isEmpty();
+        soft.assertThat(after.series("spring_security_authorizations_seconds_count")).as("no spring.security.authorizations").isEmpty();
         // LiteLLM calls: one sample per attempt; the failing read is retried once (max-retries 1 in these tests)
         soft.assertThat(after.delta(before, "hub_litellm_requests_seconds_count", "endpoint", "GET /budget/list", "outcome", "SUCCESS"))
                 .as("GET /budget/list SUCCESS").isEqualTo(1.0);
