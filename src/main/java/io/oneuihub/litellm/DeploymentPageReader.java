@@ -144,70 +144,47 @@ final class DeploymentPageReader {
         return WireDecoder.deployment(modelName, info, typed, params == null ? Map.of() : params);
     }
 
-    // ---- model_info: the record, read from the stream
+    // ---- the two JSON columns: an object, or a string holding one (WireJson.column)
 
     private static Wire.ModelInfo modelInfo(JsonParser p, JsonToken value) {
-        if (value == JsonToken.START_OBJECT) {
-            return MODEL_INFO.readValue(p);
-        }
-        if (value == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (value == JsonToken.VALUE_STRING) {
-            String text = p.getString().trim();
-            if (text.startsWith("{")) {
-                try (JsonParser inner = WireJson.MAPPER.createParser(text)) {
-                    if (inner.nextToken() != JsonToken.START_OBJECT) {
-                        throw OTHER_SHAPE;
-                    }
-                    Wire.ModelInfo info = MODEL_INFO.readValue(inner);
-                    if (inner.nextToken() != null) {
-                        throw OTHER_SHAPE;
-                    }
-                    return info;
-                } catch (StreamReadException notJson) {
-                    return null; // a string that is not JSON is no column (WireJson.column)
-                }
-            }
-            if (text.startsWith("[")) {
-                throw OTHER_SHAPE;
-            }
-            return null;
-        }
-        throw OTHER_SHAPE;
+        return column(p, value, MODEL_INFO::readValue);
     }
 
-    // ---- litellm_params: plain maps (numbers exact), then the few typed fields from them
-
+    /** litellm_params as plain maps (numbers exact); the few typed fields are taken from them. */
     private static Map<String, Object> paramsColumn(JsonParser p, JsonToken value) {
+        return column(p, value, DeploymentPageReader::object);
+    }
+
+    /** At a column's value: its object read by {@code reader}, or null where WireJson.column sees no column. */
+    private static <T> T column(JsonParser p, JsonToken value, java.util.function.Function<JsonParser, T> reader) {
         if (value == JsonToken.START_OBJECT) {
-            return object(p);
+            return reader.apply(p);
         }
         if (value == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (value == JsonToken.VALUE_STRING) {
-            String text = p.getString().trim();
-            if (text.startsWith("{")) {
-                try (JsonParser inner = WireJson.MAPPER.createParser(text)) {
-                    if (inner.nextToken() != JsonToken.START_OBJECT) {
-                        throw OTHER_SHAPE;
-                    }
-                    Map<String, Object> map = object(inner);
-                    if (inner.nextToken() != null) {
-                        throw OTHER_SHAPE;
-                    }
-                    return map;
-                } catch (StreamReadException notJson) {
-                    return null;
-                }
-            }
-            if (text.startsWith("[")) {
-                throw OTHER_SHAPE;
-            }
+        if (value != JsonToken.VALUE_STRING) {
+            throw OTHER_SHAPE;
+        }
+        String text = p.getString().trim();
+        if (text.startsWith("[")) {
+            throw OTHER_SHAPE;
+        }
+        if (!text.startsWith("{")) {
             return null;
         }
-        throw OTHER_SHAPE;
+        try (JsonParser inner = WireJson.MAPPER.createParser(text)) {
+            if (inner.nextToken() != JsonToken.START_OBJECT) {
+                throw OTHER_SHAPE;
+            }
+            T read = reader.apply(inner);
+            if (inner.nextToken() != null) {
+                throw OTHER_SHAPE;
+            }
+            return read;
+        } catch (StreamReadException notJson) {
+            return null; // a string that is not JSON is no column
+        }
     }
 
     /** As {@link WireJson#plain}: unmodifiable, in order, integers BigInteger, other numbers BigDecimal. */
