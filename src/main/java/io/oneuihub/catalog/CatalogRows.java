@@ -5,7 +5,7 @@ import java.util.List;
 import io.oneuihub.db.Rows;
 import io.r2dbc.spi.Readable;
 
-/** Columns that model and deployment rows share. */
+/** Columns of a deployment row (by name) that mean what the same columns of a model mean. */
 final class CatalogRows {
 
     private CatalogRows() {
@@ -21,6 +21,6 @@ final class CatalogRows {
     }
 
     static List<ModelCapability> capabilities(Readable row) {
-        return Rows.textArray(row, "capabilities").stream().map(ModelCapability::valueOf).toList();
+        return ModelWriter.capabilities(row.get("capabilities", String[].class));
     }
 }

@@ -47,11 +47,6 @@ public final class Rows {
         return Decimals.normalize(row.get(column, BigDecimal.class));
     }
 
-    public static List<String> textArray(Readable row, String column) {
-        String[] values = row.get(column, String[].class);
-        return values == null ? List.of() : Arrays.asList(values);
-    }
-
     public static String json(Readable row, String column) {
         Json json = row.get(column, Json.class);
         return json == null ? null : json.asString();

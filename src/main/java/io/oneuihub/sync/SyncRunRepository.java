@@ -185,7 +185,7 @@ public class SyncRunRepository {
 
     Mono<Connection<SyncRun>> page(SyncKind kind, PageRequest page, boolean withTotal) {
         SqlFilter filter = new SqlFilter().and("r.kind = ?", kind == null ? null : kind.name());
-        return pager.page(SUMMARY_OF_R, "sync_run r", filter, NEWEST_FIRST, page, withTotal, (row, i) -> summary(row));
+        return pager.page(SUMMARY, "sync_run r", filter, NEWEST_FIRST, page, withTotal, (row, i) -> summary(row));
     }
 
     /**
@@ -197,8 +197,6 @@ public class SyncRunRepository {
             id, kind, status, dry_run, trigger, created_count, updated_count, unchanged_count, stale_count, failed_count,
             skipped_count, rows_written, change_count, last_event, error_code, error_message, instance_id, started_at,
             heartbeat_at, finished_at""";
-    private static final String SUMMARY_OF_R = java.util.Arrays.stream(SUMMARY.split(","))
-            .map(column -> "r." + column.trim()).collect(java.util.stream.Collectors.joining(", "));
 
     private List<SyncChange> changes(String stored) {
         return stored == null ? List.of() : json.readValue(stored, CHANGES);
