@@ -116,11 +116,20 @@ public class DeploymentWriter {
 
     /** Every live deployment (the sync's view), by external id; localWriteAt and updatedAt as in {@link ModelWriter#live}. */
     public Flux<Stored> live(OffsetDateTime since) {
+        return live(since, false);
+    }
+
+    /** The live rows a mutation wrote at or after {@code since} (a sync's view of what admins did while it ran). */
+    public Flux<Stored> writtenSince(OffsetDateTime since) {
+        return live(since, true);
+    }
+
+    private Flux<Stored> live(OffsetDateTime since, boolean writtenSinceOnly) {
         return db.sql("""
                         SELECT id, external_id, model_id, litellm_model, provider, mode, input_cost_per_token,
                           output_cost_per_token, max_tokens, max_input_tokens, max_output_tokens, rpm, tpm, capabilities,
                           editable, params, status, CASE WHEN local_write_at >= :since THEN local_write_at END AS local_write_at
-                        FROM deployment WHERE deleted_at IS NULL ORDER BY external_id""")
+                        FROM deployment WHERE deleted_at IS NULL%s ORDER BY external_id""".formatted(writtenSinceOnly ? " AND local_write_at >= :since" : ""))
                 .bind("since", since)
                 // by position, in the SELECT's order (see ModelWriter#live)
                 .map(row -> {

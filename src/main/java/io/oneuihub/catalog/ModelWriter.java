@@ -137,11 +137,20 @@ public class ModelWriter {
      * that run needs); updatedAt is null (the sync has no expected version to check).
      */
     public Flux<Stored> live(OffsetDateTime since) {
+        return live(since, false);
+    }
+
+    /** The live rows a mutation wrote at or after {@code since} (a sync's view of what admins did while it ran). */
+    public Flux<Stored> writtenSince(OffsetDateTime since) {
+        return live(since, true);
+    }
+
+    private Flux<Stored> live(OffsetDateTime since, boolean writtenSinceOnly) {
         return db.sql("""
                         SELECT id, name, company_id, company_manual, mode, input_cost_per_token, output_cost_per_token,
                           max_tokens, max_input_tokens, max_output_tokens, rpm, tpm, capabilities, external_id, status,
                           CASE WHEN local_write_at >= :since THEN local_write_at END AS local_write_at
-                        FROM model WHERE deleted_at IS NULL ORDER BY name""")
+                        FROM model WHERE deleted_at IS NULL%s ORDER BY name""".formatted(writtenSinceOnly ? " AND local_write_at >= :since" : ""))
                 .bind("since", since)
                 // by position, in the SELECT's order: thousands of rows, and a name lookup per value adds up; the
                 // prices raw (scale 18): ModelRow normalises them once

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -24,13 +23,15 @@ import io.oneuihub.catalog.ModelRow;
 import io.oneuihub.catalog.ModelWriter;
 import io.oneuihub.litellm.LiteLlmDeployment;
 import io.oneuihub.sync.ModelSyncStore.CatalogState;
+import io.oneuihub.sync.ModelSyncStore.LocalWrites;
 import io.oneuihub.sync.SyncChange.Entity;
 import io.oneuihub.sync.SyncChange.FieldChange;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns LiteLLM's deployments and the stored catalog into a {@link Plan}. Pure: no I/O, deterministic for
- * the same inputs (groups in name order, deployments in id order).
+ * the same inputs (models in the listing's order, which is name order when planned at once; deployments in id
+ * order).
  *
  * <p>Model-level values come from the model's deployments through {@link ModelDerivation} (the function the
  * model mutations use too); the company is the company of the most deployments (ties: the maker's own provider
@@ -55,50 +56,193 @@ final class ModelSyncPlanner {
         this.detailed = detailed;
     }
 
-    Plan plan(List<LiteLlmDeployment> upstream, CatalogState state) {
-        Plan plan = new Plan().detailed(detailed).statements(ModelSyncStore.ORDER);
-        OffsetDateTime since = state.since();
-
-        Map<String, LiteLlmDeployment> byId = new LinkedHashMap<>();
-        // Rows LiteLLM still has but we could not read: counted as failed, and left as they are (not STALE).
-        Set<String> skippedIds = new HashSet<>();
-        Set<String> skippedModelNames = new HashSet<>();
+    /**
+     * Plans the whole listing at once: the deployments that cannot be read first, in listing order, then the models
+     * in name order (of an id listed twice, the first readable one counts, as when planned page by page).
+     */
+    Plan plan(List<LiteLlmDeployment> upstream, CatalogState state, LocalWrites localWrites) {
+        List<LiteLlmDeployment> failed = new ArrayList<>();
+        Map<String, LiteLlmDeployment> readable = new LinkedHashMap<>();
         for (LiteLlmDeployment d : upstream) {
-            String problem = problem(d);
-            if (problem != null) {
-                plan.failed(Entity.DEPLOYMENT, d.id() == null || d.id().isBlank() ? "(no id)" : d.id(), problem);
-                if (d.id() != null) {
-                    skippedIds.add(d.id());
-                }
-                if (d.modelName() != null) {
-                    skippedModelNames.add(d.modelName());
-                }
+            if (problem(d) != null) {
+                failed.add(d);
             } else {
-                byId.putIfAbsent(d.id(), d);
+                readable.putIfAbsent(d.id(), d);
             }
         }
-        Map<String, List<LiteLlmDeployment>> groups = new TreeMap<>();
-        byId.values().stream().sorted(Comparator.comparing(LiteLlmDeployment::id))
-                .forEach(d -> groups.computeIfAbsent(d.modelName(), k -> new ArrayList<>()).add(d));
+        List<LiteLlmDeployment> ordered = new ArrayList<>(failed);
+        readable.values().stream().sorted(Comparator.comparing(LiteLlmDeployment::modelName)).forEach(ordered::add);
+        Session session = session(state);
+        session.accept(ordered);
+        return session.finish(localWrites);
+    }
 
-        Function<String, UUID> companyOf = companyResolver(plan, state);
+    /** Plans a listing as it is read, page by page. */
+    Session session(CatalogState state) {
+        return new Session(state);
+    }
 
-        Map<String, ModelWriter.Stored> modelsByName = new HashMap<>();
-        state.models().forEach(m -> modelsByName.put(m.row().name(), m));
-        Map<String, DeploymentWriter.Stored> deploymentsById = new HashMap<>();
-        state.deployments().forEach(d -> deploymentsById.put(d.row().externalId(), d));
+    /**
+     * Plans a listing in the order it is read. A model is planned as soon as its deployments are complete, which
+     * is when a deployment of another model follows them: the sync asks LiteLLM for its listing sorted by model
+     * name, so each model's deployments come one after another, and the model's rows can be written while later
+     * pages are still being read. A listing whose models are not contiguous (a proxy that ignores the sort) is
+     * detected: {@link #accept} answers false, and that session's plan must not be used.
+     */
+    final class Session {
 
-        for (Map.Entry<String, List<LiteLlmDeployment>> group : groups.entrySet()) {
-            String name = group.getKey();
-            List<LiteLlmDeployment> deployments = group.getValue();
-            if (state.deletedModels().contains(name)) {
+        private final CatalogState state;
+        private final OffsetDateTime since;
+        private final Plan plan = new Plan().detailed(detailed).statements(ModelSyncStore.ORDER);
+        private final Function<String, UUID> companyOf;
+        // the stored catalog, as read at the run's start and, at finish, with what admins wrote since
+        private final Map<String, ModelWriter.Stored> modelsByName = new LinkedHashMap<>();
+        private final Map<String, DeploymentWriter.Stored> deploymentsById = new LinkedHashMap<>();
+        private final Set<String> deletedModels;
+        private final Set<String> deletedDeployments;
+        /** Models whose plan waits for finish: they have stored rows that admins may write while the listing is read. */
+        private final List<Map.Entry<String, List<LiteLlmDeployment>>> deferred = new ArrayList<>();
+        /** Ids of the valid deployments read so far (the first one of an id counts). */
+        private final Set<String> read = new HashSet<>();
+        // Rows LiteLLM still has but we could not read: counted as failed, and left as they are (not STALE).
+        private final Set<String> skippedIds = new HashSet<>();
+        private final Set<String> skippedModelNames = new HashSet<>();
+        private final Set<String> planned = new HashSet<>();
+        private String openName;
+        private List<LiteLlmDeployment> open = new ArrayList<>();
+        private boolean contiguous = true;
+
+        private Session(CatalogState state) {
+            this.state = state;
+            this.since = state.since();
+            this.companyOf = companyResolver(plan, state);
+            state.models().forEach(m -> modelsByName.put(m.row().name(), m));
+            state.deployments().forEach(d -> deploymentsById.put(d.row().externalId(), d));
+            this.deletedModels = new HashSet<>(state.deletedModels());
+            this.deletedDeployments = new HashSet<>(state.deletedDeployments());
+        }
+
+        /**
+         * Takes the next deployments of the listing and plans the models they complete. Answers false once a model
+         * turned out not to be contiguous (its name came back after another model's): the plan is then incomplete.
+         */
+        boolean accept(List<LiteLlmDeployment> deployments) {
+            for (LiteLlmDeployment d : deployments) {
+                if (!contiguous) {
+                    return false;
+                }
+                String problem = problem(d);
+                if (problem != null) {
+                    plan.failed(Entity.DEPLOYMENT, d.id() == null || d.id().isBlank() ? "(no id)" : d.id(), problem);
+                    if (d.id() != null) {
+                        skippedIds.add(d.id());
+                    }
+                    if (d.modelName() != null) {
+                        skippedModelNames.add(d.modelName());
+                    }
+                } else if (read.add(d.id())) {
+                    if (d.modelName().equals(openName)) {
+                        open.add(d);
+                    } else if (planned.contains(d.modelName())) {
+                        contiguous = false;
+                    } else {
+                        closeOpen();
+                        openName = d.modelName();
+                        open.add(d);
+                    }
+                }
+            }
+            return contiguous;
+        }
+
+        /**
+         * Plans, with what admins wrote since the run started, the models that have stored rows, the last model, and
+         * what LiteLLM no longer has (STALE); answers the whole plan.
+         */
+        Plan finish(LocalWrites localWrites) {
+            if (!contiguous) {
+                throw new IllegalStateException("the listing's models were not contiguous; plan it at once instead");
+            }
+            localWrites.models().forEach(m -> modelsByName.put(m.row().name(), m));
+            localWrites.deployments().forEach(d -> deploymentsById.put(d.row().externalId(), d));
+            localWrites.deletedModels().forEach(name -> {
+                modelsByName.remove(name);
+                deletedModels.add(name);
+            });
+            localWrites.deletedDeployments().forEach(id -> {
+                deploymentsById.remove(id);
+                deletedDeployments.add(id);
+            });
+            closeOpen();
+            deferred.forEach(model -> planModel(model.getKey(), model.getValue()));
+            for (ModelWriter.Stored m : modelsByName.values()) {
+                String name = m.row().name();
+                if (!planned.contains(name) && !skippedModelNames.contains(name)) {
+                    Map<String, Object> before = fields(m.row());
+                    Map<String, Object> stale = new LinkedHashMap<>(before);
+                    stale.put("status", "STALE");
+                    int change = plan.compare(Entity.MODEL, name, before, stale, true, m.writtenLocallySince(since));
+                    if (change >= 0) {
+                        plan.write(ModelSyncStore.MODEL_STALE, m.row().id(), m.row().id(), change);
+                    }
+                }
+            }
+            for (DeploymentWriter.Stored d : deploymentsById.values()) {
+                String externalId = d.row().externalId();
+                if (!read.contains(externalId) && !skippedIds.contains(externalId)) {
+                    Map<String, Object> before = fields(d.row());
+                    Map<String, Object> stale = new LinkedHashMap<>(before);
+                    stale.put("status", "STALE");
+                    int change = plan.compare(Entity.DEPLOYMENT, externalId, before, stale, true, d.writtenLocallySince(since));
+                    if (change >= 0) {
+                        plan.write(ModelSyncStore.DEPLOYMENT_STALE, d.row().id(), d.row().id(), change);
+                    }
+                }
+            }
+            return plan;
+        }
+
+        /** The plan so far: its rows of the models planned up to now can be written while the listing is read on. */
+        Plan plan() {
+            return plan;
+        }
+
+        private void closeOpen() {
+            if (openName != null) {
+                planned.add(openName);
+                open.sort(Comparator.comparing(LiteLlmDeployment::id));
+                if (onlyNewRows(openName, open)) {
+                    planModel(openName, open);
+                } else {
+                    deferred.add(Map.entry(openName, open));
+                }
+                openName = null;
+                open = new ArrayList<>();
+            }
+        }
+
+        /** A model none of whose rows is stored or deleted: its plan (creates only) cannot depend on what admins write. */
+        private boolean onlyNewRows(String name, List<LiteLlmDeployment> deployments) {
+            if (modelsByName.containsKey(name) || deletedModels.contains(name)) {
+                return false;
+            }
+            for (LiteLlmDeployment d : deployments) {
+                if (deploymentsById.containsKey(d.id()) || deletedDeployments.contains(d.id())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void planModel(String name, List<LiteLlmDeployment> deployments) {
+            if (deletedModels.contains(name)) {
                 plan.skipped(Entity.MODEL, name, List.of(), Plan.DELETED_LOCALLY);
                 deployments.forEach(d -> plan.skipped(Entity.DEPLOYMENT, d.id(), List.of(), Plan.DELETED_LOCALLY));
-                continue;
+                return;
             }
             List<LiteLlmDeployment> live = new ArrayList<>();
             for (LiteLlmDeployment d : deployments) {
-                if (state.deletedDeployments().contains(d.id())) {
+                if (deletedDeployments.contains(d.id())) {
                     plan.skipped(Entity.DEPLOYMENT, d.id(), List.of(), Plan.DELETED_LOCALLY);
                 } else {
                     live.add(d);
@@ -106,7 +250,7 @@ final class ModelSyncPlanner {
             }
             if (live.isEmpty()) {
                 plan.skipped(Entity.MODEL, name, List.of(), Plan.DELETED_LOCALLY);
-                continue;
+                return;
             }
             ModelWriter.Stored stored = modelsByName.get(name);
             UUID derivedCompany = CompanyChoice.choose(live.stream().map(LiteLlmDeployment::provider).toList(), companyOf);
@@ -148,32 +292,6 @@ final class ModelSyncPlanner {
                 }
             }
         }
-
-        for (ModelWriter.Stored m : state.models()) {
-            String name = m.row().name();
-            if (!groups.containsKey(name) && !skippedModelNames.contains(name)) {
-                Map<String, Object> before = fields(m.row());
-                Map<String, Object> stale = new LinkedHashMap<>(before);
-                stale.put("status", "STALE");
-                int change = plan.compare(Entity.MODEL, name, before, stale, true, m.writtenLocallySince(since));
-                if (change >= 0) {
-                    plan.write(ModelSyncStore.MODEL_STALE, m.row().id(), m.row().id(), change);
-                }
-            }
-        }
-        for (DeploymentWriter.Stored d : state.deployments()) {
-            String externalId = d.row().externalId();
-            if (!byId.containsKey(externalId) && !skippedIds.contains(externalId)) {
-                Map<String, Object> before = fields(d.row());
-                Map<String, Object> stale = new LinkedHashMap<>(before);
-                stale.put("status", "STALE");
-                int change = plan.compare(Entity.DEPLOYMENT, externalId, before, stale, true, d.writtenLocallySince(since));
-                if (change >= 0) {
-                    plan.write(ModelSyncStore.DEPLOYMENT_STALE, d.row().id(), d.row().id(), change);
-                }
-            }
-        }
-        return plan;
     }
 
     private Map<String, Object> fields(ModelRow row) {

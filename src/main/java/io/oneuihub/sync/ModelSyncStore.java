@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 import io.oneuihub.catalog.CompanyWriter;
 import io.oneuihub.catalog.CompanyWriter.CompanyRow;
@@ -52,6 +53,17 @@ class ModelSyncStore {
             OffsetDateTime since) {
     }
 
+    /**
+     * What admins wrote since the run started, read once the listing is complete: the catalog state the run
+     * planned from was read at its start, and these rows are the ones that may have changed since (every
+     * mutation stamps local_write_at; deletes are tombstones).
+     */
+    record LocalWrites(List<ModelWriter.Stored> models, List<DeploymentWriter.Stored> deployments, Set<String> deletedModels,
+            Set<String> deletedDeployments) {
+
+        static final LocalWrites NONE = new LocalWrites(List.of(), List.of(), Set.of(), Set.of());
+    }
+
     private final DatabaseClient db;
     private final CompanyWriter companies;
     private final ModelWriter models;
@@ -79,15 +91,45 @@ class ModelSyncStore {
                 .map(t -> new CatalogState(t.getT1(), t.getT2(), t.getT3(), t.getT4(), t.getT5(), t.getT6(), since));
     }
 
+    /** {@link LocalWrites} since the run started at {@code since}. */
+    Mono<LocalWrites> localWritesSince(OffsetDateTime since) {
+        return Mono.zip(models.writtenSince(since).collectList(), deployments.writtenSince(since).collectList(),
+                        models.deletedSince(since), deployments.deletedSince(since))
+                .map(t -> new LocalWrites(t.getT1(), t.getT2(), t.getT3(), t.getT4()));
+    }
+
+    /** The inserts, which can be written while the listing is still read: they lock no row anyone else can see. */
+    static boolean insert(Statement<?> statement) {
+        return statement == COMPANY_INSERT || statement == PROVIDER_INSERT || statement == MODEL_INSERT
+                || statement == DEPLOYMENT_INSERT;
+    }
+
     /**
-     * Purges the tombstones older than the run (see V3), then runs the plan's writes in order, batchSize rows
-     * per statement, guarded as a sync that started at {@code runStartedAt}. Answers the rows written.
+     * Inside the apply transaction, before its first write: purges the tombstones older than the run (see V3), so
+     * that a row deleted before the run started and listed again is created anew.
      */
-    Mono<Integer> apply(Plan plan, OffsetDateTime runStartedAt, int batchSize, IntFunction<Mono<Void>> progress) {
+    Mono<Void> purgeTombstones(OffsetDateTime runStartedAt) {
+        return deployments.purgeTombstones(runStartedAt).then(models.purgeTombstones(runStartedAt)).then();
+    }
+
+    /** Marks the point {@link #rollbackEarlyWrites} undoes the writes back to. */
+    Mono<Void> markEarlyWrites() {
+        return db.sql("SAVEPOINT early_writes").then();
+    }
+
+    /** Undoes the writes made since {@link #markEarlyWrites}, keeping the transaction (and the purge) open. */
+    Mono<Void> rollbackEarlyWrites() {
+        return db.sql("ROLLBACK TO SAVEPOINT early_writes").then();
+    }
+
+    /**
+     * Runs the {@code chosen} writes the plan holds that are not written yet, in order, batchSize rows per
+     * statement, guarded as a sync that started at {@code runStartedAt}. Answers the rows written so far.
+     */
+    Mono<Integer> apply(Plan plan, Predicate<Statement<?>> chosen, OffsetDateTime runStartedAt, int batchSize,
+            IntFunction<Mono<Void>> progress) {
         WriteOrigin origin = WriteOrigin.sync(runStartedAt);
-        return deployments.purgeTombstones(runStartedAt)
-                .then(models.purgeTombstones(runStartedAt))
-                .then(plan.apply(batchSize, batch -> write(batch, origin), progress));
+        return plan.apply(chosen, batchSize, batch -> write(batch, origin), progress);
     }
 
     private Mono<Written> write(Batch batch, WriteOrigin origin) {

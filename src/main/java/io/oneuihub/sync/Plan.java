@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.oneuihub.db.Written;
@@ -60,6 +61,10 @@ final class Plan {
     private int failed;
     private int skipped;
     private int detailed = Integer.MAX_VALUE;
+    /** Rows planned so far, written or not. */
+    private int planned;
+    /** Rows the writers wrote so far, over every {@link #apply} call. */
+    private int written;
 
     /** Declares the statements in the order they must run (e.g. companies before models). */
     Plan statements(Statement<?>... statements) {
@@ -72,11 +77,13 @@ final class Plan {
     /** A row no change tracks (company and provider-key inserts: never guarded). */
     <R> void write(Statement<R> statement, R row) {
         rows(statement).add(new Planned(row, null, -1));
+        planned++;
     }
 
     /** The row that applies change number {@code change}; if the writer leaves row {@code id} alone, the change is SKIPPED. */
     <R> void write(Statement<R> statement, R row, UUID id, int change) {
         rows(statement).add(new Planned(row, Objects.requireNonNull(id, "id"), change));
+        planned++;
     }
 
     private List<Planned> rows(Statement<?> statement) {
@@ -188,21 +195,31 @@ final class Plan {
         return fields;
     }
 
-    /**
-     * Runs the writes in statement order, batchSize rows per writer call; reports rows written so far after
-     * each call. A tracked row missing from the writer's answer turns its change into SKIPPED. Answers the rows
-     * written.
-     */
+    /** {@link #apply(Predicate, int, Function, IntFunction)} of every statement. */
     Mono<Integer> apply(int batchSize, Function<Batch, Mono<Written>> writer, IntFunction<Mono<Void>> progress) {
+        return apply(statement -> true, batchSize, writer, progress);
+    }
+
+    /**
+     * Runs the writes of the {@code chosen} statements planned since the last call, in statement order, batchSize
+     * rows per writer call; reports the rows written so far (over all calls) after each call. A tracked row missing
+     * from the writer's answer turns its change into SKIPPED. Rows planned later are left to a later call. Answers
+     * the rows written so far.
+     */
+    Mono<Integer> apply(Predicate<Statement<?>> chosen, int batchSize, Function<Batch, Mono<Written>> writer,
+            IntFunction<Mono<Void>> progress) {
         record Chunk(Statement<?> statement, List<Planned> rows) {
         }
         List<Chunk> chunks = new ArrayList<>();
-        writes.forEach((statement, rows) -> {
+        writes.replaceAll((statement, rows) -> {
+            if (rows.isEmpty() || !chosen.test(statement)) {
+                return rows;
+            }
             for (int from = 0; from < rows.size(); from += batchSize) {
                 chunks.add(new Chunk(statement, rows.subList(from, Math.min(rows.size(), from + batchSize))));
             }
+            return new ArrayList<>();
         });
-        int[] written = {0};
         return Flux.fromIterable(chunks)
                 .concatMap(chunk -> writer.apply(new Batch(chunk.statement(), chunk.rows().stream().map(Planned::row).toList()))
                         .flatMap(answer -> {
@@ -211,10 +228,10 @@ final class Plan {
                                     leftAlone(row.change());
                                 }
                             }
-                            written[0] += answer.count();
-                            return progress.apply(written[0]);
+                            written += answer.count();
+                            return progress.apply(written);
                         }))
-                .then(Mono.fromSupplier(() -> written[0]));
+                .then(Mono.fromSupplier(() -> written));
     }
 
     SyncCounts counts() {
@@ -225,7 +242,8 @@ final class Plan {
         return changes;
     }
 
+    /** Rows planned so far, including those already written. */
     int rowsToWrite() {
-        return writes.values().stream().mapToInt(List::size).sum();
+        return planned;
     }
 }

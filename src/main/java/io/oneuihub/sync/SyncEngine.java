@@ -10,10 +10,13 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.oneuihub.litellm.DeploymentPage;
 import io.oneuihub.litellm.LiteLlmClient;
 import io.oneuihub.litellm.LiteLlmDeployment;
 import io.oneuihub.litellm.LiteLlmException;
 import io.oneuihub.litellm.LiteLlmProperties;
+import io.oneuihub.sync.ModelSyncStore.CatalogState;
+import io.oneuihub.sync.ModelSyncStore.LocalWrites;
 import io.oneuihub.sync.SyncRunRepository.AbandonedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,34 +180,123 @@ public class SyncEngine implements SmartLifecycle {
 
     // ------------------------------------------------------------------ models
 
+    /**
+     * Reads the listing page by page, sorted by model name, and plans each model once its deployments are complete;
+     * a real run writes the planned inserts inside its apply transaction while the next pages are read, and the
+     * rest (updates, STALE, the last model) once the listing is complete. A listing whose models turn out not to be
+     * contiguous undoes those early writes (a savepoint) and is planned and written at once when complete.
+     */
     private Mono<Outcome> syncModels(RunContext ctx) {
-        List<LiteLlmDeployment> fetched = new ArrayList<>();
-        // prefetch 2: the next pages are fetched and decoded while this one's FETCHING event is published (Reactor's
-        // concatMap requests one page at a time by default, and fetching then waited for every event)
-        return client.deploymentPages()
-                .concatMap(page -> {
-                    fetched.addAll(page.deployments());
-                    return ctx.event(SyncPhase.FETCHING, fetched.size(), page.totalCount(), "Read page " + page.pageNumber()
-                            + (page.totalPages() == null ? "" : " of " + page.totalPages()));
-                }, 2)
-                .then(Mono.fromSupplier(() -> List.copyOf(fetched)))
-                .flatMap(upstream -> {
+        OffsetDateTime since = ctx.run.startedAt();
+        // read on connections of their own while the first pages are fetched; read committed either way, and the
+        // writes' guards re-check what an admin did since
+        long loadStarted = System.nanoTime();
+        Mono<CatalogState> stored = catalog.load(since)
+                .doOnNext(state -> ctx.alongside("read", System.nanoTime() - loadStarted))
+                .cache();
+        stored.subscribe(null, e -> { }); // its error reaches the run through the steps below
+        ModelListing listing = new ModelListing(new ModelSyncPlanner(json, properties.maxChanges()));
+        boolean write = !ctx.run.dryRun();
+        // prefetch 2: the next pages are fetched and decoded while this one is planned, written and reported
+        // (Reactor's concatMap requests one page at a time by default)
+        Mono<Plan> read = client.deploymentPages()
+                .concatMap(page -> stored
+                        .flatMap(state -> Mono.fromCallable(() -> listing.accept(page, state)).subscribeOn(Schedulers.parallel()))
+                        .doOnNext(step -> {
+                            if (step == ModelListing.Step.UNORDERED) {
+                                log.info("Sync run {}: LiteLLM's listing is not sorted by model name (page {}); planning it"
+                                        + " once it is read", ctx.run.id(), page.pageNumber());
+                            }
+                        })
+                        .flatMap(step -> ctx.event(SyncPhase.FETCHING, listing.size(), page.totalCount(), "Read page "
+                                        + page.pageNumber() + (page.totalPages() == null ? "" : " of " + page.totalPages()))
+                                .then(write ? Mono.defer(() -> earlyWrites(ctx, listing, step)) : Mono.empty())), 2)
+                .then(stored)
+                .doOnNext(state -> {
                     ctx.mark("fetch");
-                    ModelSyncPlanner planner = new ModelSyncPlanner(json, properties.maxChanges());
-                    // read before the apply transaction begins, so its statements run side by side on connections of
-                    // their own; read committed either way, and the writes' guards re-check what an admin did since
-                    Mono<Plan> plan = catalog.load(ctx.run.startedAt()).publishOn(Schedulers.parallel())
-                            .doOnNext(state -> ctx.mark("read"))
-                            .map(state -> planner.plan(upstream, state))
-                            .doOnNext(p -> ctx.mark("plan"));
-                    if (ctx.run.dryRun()) {
-                        return plan.flatMap(p -> ctx.finish(p, 0));
-                    }
-                    return plan.flatMap(p -> catalog.apply(p, ctx.run.startedAt(), properties.batchSize(), n -> ctx.applying(n, p))
-                                    .doOnNext(rows -> ctx.mark("write"))
-                                    .flatMap(rows -> ctx.finish(p, rows))
-                                    .as(tx::transactional));
-                });
+                    ctx.alongside("writes", listing.earlyNanos);
+                })
+                // only now: what admins wrote while the listing was read
+                .flatMap(state -> catalog.localWritesSince(since)
+                        .flatMap(writes -> Mono.fromCallable(() -> listing.plan(state, writes)).subscribeOn(Schedulers.parallel())))
+                .doOnNext(p -> ctx.mark("plan"));
+        if (!write) {
+            return read.flatMap(p -> ctx.finish(p, 0));
+        }
+        return catalog.purgeTombstones(since)
+                .then(catalog.markEarlyWrites())
+                .then(read)
+                .flatMap(p -> catalog.apply(p, statement -> true, since, properties.batchSize(), n -> ctx.applying(n, p))
+                        .doOnNext(rows -> ctx.mark("write"))
+                        .flatMap(rows -> ctx.finish(p, rows)))
+                .as(tx::transactional);
+    }
+
+    private Mono<Void> earlyWrites(RunContext ctx, ModelListing listing, ModelListing.Step step) {
+        return switch (step) {
+            case PLANNED -> {
+                long started = System.nanoTime();
+                yield catalog.apply(listing.session.plan(), ModelSyncStore::insert, ctx.run.startedAt(), properties.batchSize(),
+                                n -> Mono.empty())
+                        .doOnNext(rows -> listing.earlyNanos += System.nanoTime() - started)
+                        .then();
+            }
+            case UNORDERED -> catalog.rollbackEarlyWrites();
+            case COLLECTED -> Mono.empty();
+        };
+    }
+
+    /**
+     * The listing read so far, and its plan while the models come one after another. Used by one run's steps,
+     * one after another.
+     */
+    private static final class ModelListing {
+
+        enum Step {
+            /** The page's complete models are planned: their rows can be written. */
+            PLANNED,
+            /** This page showed that the models are not contiguous: the plan so far is void. */
+            UNORDERED,
+            /** Kept for the plan at the end only. */
+            COLLECTED
+        }
+
+        private final ModelSyncPlanner planner;
+        private final List<LiteLlmDeployment> read = new ArrayList<>();
+        private ModelSyncPlanner.Session session;
+        private boolean unordered;
+        private long earlyNanos;
+
+        ModelListing(ModelSyncPlanner planner) {
+            this.planner = planner;
+        }
+
+        Step accept(DeploymentPage page, CatalogState state) {
+            read.addAll(page.deployments());
+            if (unordered) {
+                return Step.COLLECTED;
+            }
+            if (session == null) {
+                session = planner.session(state);
+            }
+            if (session.accept(page.deployments())) {
+                return Step.PLANNED;
+            }
+            unordered = true;
+            session = null;
+            return Step.UNORDERED;
+        }
+
+        int size() {
+            return read.size();
+        }
+
+        Plan plan(CatalogState state, LocalWrites since) {
+            if (session != null) {
+                return session.finish(since);
+            }
+            return planner.plan(read, state, since);
+        }
     }
 
     // ------------------------------------------------------------------ budgets
@@ -309,6 +401,7 @@ public class SyncEngine implements SmartLifecycle {
 
         /** Where the run's time went, phase by phase (for the end's log line). */
         private final StringBuilder phases = new StringBuilder();
+        private final StringBuilder alongside = new StringBuilder();
         private long lastMark = startedNanos;
 
         RunContext(SyncRun run) {
@@ -321,8 +414,13 @@ public class SyncEngine implements SmartLifecycle {
             lastMark = nowNanos;
         }
 
+        /** Work that ran alongside the phases (e.g. the stored catalog's read during the fetch). */
+        synchronized void alongside(String work, long nanos) {
+            alongside.append(alongside.isEmpty() ? "" : ", ").append(work).append(' ').append(nanos / 1_000_000).append(" ms");
+        }
+
         synchronized String phases() {
-            return phases.toString();
+            return alongside.isEmpty() ? phases.toString() : phases + "; alongside the fetch: " + alongside;
         }
 
         Duration elapsed() {
