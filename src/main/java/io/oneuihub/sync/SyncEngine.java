@@ -35,8 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Starts and runs syncs. The lock is the sync_run row: a RUNNING row per kind at most (a partial unique index),
  * kept alive by heartbeats; a run whose heartbeat is older than the lease is ABANDONED by whoever looks next.
- * A run reads LiteLLM completely first, then plans against the stored catalog and applies the plan in one
- * transaction together with its own SUCCEEDED record, so a failure anywhere leaves the catalog as it was.
+ * A run applies its plan in one transaction together with its own SUCCEEDED record, so a failure anywhere leaves
+ * the catalog as it was; a models run opens that transaction before it reads LiteLLM and writes new models while
+ * it reads (see {@link #syncModels}), a budgets run reads LiteLLM completely first.
  * Not secured: {@link SyncService} is the admin-only entry point; the schedule and start-up runs call in here.
  */
 @Component
