@@ -74,7 +74,7 @@ public sealed interface WriteOrigin {
         return this instanceof Sync sync && sql.contains(":runStartedAt") ? spec.bind("runStartedAt", sync.runStartedAt()) : spec;
     }
 
-    /** Runs {@code sql}, which reads {@code recordset}'s {@link Recordset#fromItem}, with {@code rows} bound; no statement for no rows. */
+    /** Runs {@code sql}, which reads {@link Recordset#fromItem}, with {@code rows} bound to it; no statement for no rows. */
     default <R extends Record> Mono<Written> writeRows(DatabaseClient db, JsonMapper json, Recordset<R> recordset,
             List<? extends R> rows, String sql) {
         return rows.isEmpty() ? Mono.just(Written.NONE)
