@@ -121,29 +121,27 @@ public class BudgetAlertStore {
 
     /** Upserts what to remember; a budget a mutation removed meanwhile (a dropped tombstone) is left out. */
     private Mono<Void> remember(List<StateRow> rows, OffsetDateTime now) {
-        return db.sql("""
+        return STATES.bindRows(db.sql("""
                         INSERT INTO budget_alert_state (budget_id, soft_reached, exhausted, observed_spend, overdue_for, updated_at)
                         SELECT r."budgetId", r."softReached", r.exhausted, r."observedSpend", r."overdueFor", :now
-                        FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
+                        FROM %s
                         WHERE EXISTS (SELECT 1 FROM budget b WHERE b.id = r."budgetId")
                         ON CONFLICT (budget_id) DO UPDATE SET soft_reached = EXCLUDED.soft_reached,
                           exhausted = EXCLUDED.exhausted, observed_spend = EXCLUDED.observed_spend,
-                          overdue_for = EXCLUDED.overdue_for, updated_at = EXCLUDED.updated_at""".formatted(STATES.columns()))
-                .bind("rows", STATES.document(json, rows))
+                          overdue_for = EXCLUDED.overdue_for, updated_at = EXCLUDED.updated_at""".formatted(STATES.fromItem())), json, rows)
                 .bind("now", now)
                 .then();
     }
 
     /** Inserts the alerts in evaluation order (so seq follows it) and answers the highest seq. */
     private Mono<Long> insert(UUID runId, OffsetDateTime now, List<AlertRow> alerts) {
-        return db.sql("""
+        return ALERTS.bindRows(db.sql("""
                         INSERT INTO budget_alert (budget_id, run_id, kind, overdue, spend, max_budget, soft_budget, reset_at, at)
                         SELECT r."budgetId", :run, r.kind, r.overdue, r.spend, r."maxBudget", r."softBudget", r."resetAt", :now
-                        FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
+                        FROM %s
                         WHERE EXISTS (SELECT 1 FROM budget b WHERE b.id = r."budgetId")
                         ORDER BY r.ord
-                        RETURNING seq""".formatted(ALERTS.columns()))
-                .bind("rows", ALERTS.document(json, alerts))
+                        RETURNING seq""".formatted(ALERTS.fromItem())), json, alerts)
                 .bind("run", runId)
                 .bind("now", now)
                 .map(row -> row.get("seq", Long.class))

@@ -59,9 +59,9 @@ public class BudgetWriter {
                 SELECT r.id, r.scope, r."externalId", r.name, r."maxBudget", r."softBudget", coalesce(r.spend, 0), r.duration,
                   r."resetAt", r."tpmLimit", r."rpmLimit", r."maxParallelRequests", coalesce(r."modelBudgets", '[]'),
                   r.status, r."sharedBudgetExternalId", now(), %s
-                FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
+                FROM %s
                 ON CONFLICT DO NOTHING
-                RETURNING id""".formatted(origin.insertedLocalWrite(), ROWS.columns()));
+                RETURNING id""".formatted(origin.insertedLocalWrite(), ROWS.fromItem()));
     }
 
     /** Sets the LiteLLM-owned columns and status of live rows by id (scope and externalId are the key). */
@@ -72,9 +72,9 @@ public class BudgetWriter {
                   rpm_limit = r."rpmLimit", max_parallel_requests = r."maxParallelRequests",
                   model_budgets = coalesce(r."modelBudgets", '[]'), status = r.status,
                   shared_budget_external_id = r."sharedBudgetExternalId", updated_at = now(), last_synced_at = now()%s
-                FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
+                FROM %s
                 WHERE b.id = r.id AND b.deleted_at IS NULL%s
-                RETURNING b.id""".formatted(origin.stamp(), ROWS.columns(), origin.guard("b")));
+                RETURNING b.id""".formatted(origin.stamp(), ROWS.fromItem(), origin.guard("b")));
     }
 
     public Mono<Written> markStale(Collection<UUID> ids, WriteOrigin origin) {

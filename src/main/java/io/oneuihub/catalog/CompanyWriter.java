@@ -64,11 +64,10 @@ public class CompanyWriter {
         if (rows.isEmpty()) {
             return Mono.just(Written.NONE);
         }
-        return db.sql("""
+        return COMPANY_ROWS.bindRows(db.sql("""
                         INSERT INTO company (id, slug, name)
-                        SELECT r.id, r.slug, r.name FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
-                        RETURNING id""".formatted(COMPANY_ROWS.columns()))
-                .bind("rows", COMPANY_ROWS.document(json, rows))
+                        SELECT r.id, r.slug, r.name FROM %s
+                        RETURNING id""".formatted(COMPANY_ROWS.fromItem())), json, rows)
                 .map(row -> Rows.uuid(row, "id"))
                 .all()
                 .collect(HashSet<UUID>::new, Set::add)
@@ -80,11 +79,10 @@ public class CompanyWriter {
         if (rows.isEmpty()) {
             return Mono.just(Written.NONE);
         }
-        return db.sql("""
+        return PROVIDER_ROWS.bindRows(db.sql("""
                         INSERT INTO company_provider (provider, company_id)
-                        SELECT r.provider, r."companyId" FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
-                        ON CONFLICT (provider) DO NOTHING""".formatted(PROVIDER_ROWS.columns()))
-                .bind("rows", PROVIDER_ROWS.document(json, rows))
+                        SELECT r.provider, r."companyId" FROM %s
+                        ON CONFLICT (provider) DO NOTHING""".formatted(PROVIDER_ROWS.fromItem())), json, rows)
                 .fetch().rowsUpdated()
                 .map(n -> new Written(n.intValue(), Set.of()));
     }

@@ -73,10 +73,10 @@ public class DeploymentWriter {
                 SELECT r.id, r."externalId", r."modelId", r."litellmModel", r.provider, r.mode, r."inputCostPerToken",
                   r."outputCostPerToken", r."maxTokens", r."maxInputTokens", r."maxOutputTokens", r.rpm, r.tpm,
                   coalesce(r.capabilities, '{}'), r.editable, r.params, r.status, now(), %s
-                FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
+                FROM %s
                 WHERE %s
                 ON CONFLICT DO NOTHING
-                RETURNING id""".formatted(origin.insertedLocalWrite(), ROWS.columns(), LIVE_MODEL));
+                RETURNING id""".formatted(origin.insertedLocalWrite(), ROWS.fromItem(), LIVE_MODEL));
     }
 
     /** Sets the LiteLLM-owned columns, the model (a deployment renamed upstream moves) and status of live rows by id. */
@@ -87,9 +87,9 @@ public class DeploymentWriter {
                   max_tokens = r."maxTokens", max_input_tokens = r."maxInputTokens", max_output_tokens = r."maxOutputTokens",
                   rpm = r.rpm, tpm = r.tpm, capabilities = coalesce(r.capabilities, '{}'), editable = r.editable,
                   params = r.params, status = r.status, updated_at = now(), last_synced_at = now()%s
-                FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
+                FROM %s
                 WHERE d.id = r.id AND d.deleted_at IS NULL AND %s%s
-                RETURNING d.id""".formatted(origin.stamp(), ROWS.columns(), LIVE_MODEL, origin.guard("d")));
+                RETURNING d.id""".formatted(origin.stamp(), ROWS.fromItem(), LIVE_MODEL, origin.guard("d")));
     }
 
     public Mono<Written> markStale(Collection<UUID> ids, WriteOrigin origin) {

@@ -68,9 +68,9 @@ public class ModelWriter {
                 SELECT r.id, r.name, r."companyId", r.mode, r."inputCostPerToken", r."outputCostPerToken", r."maxTokens",
                   r."maxInputTokens", r."maxOutputTokens", r.rpm, r.tpm, coalesce(r.capabilities, '{}'), r."externalId",
                   r.status, true, false, now(), %s
-                FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
+                FROM %s
                 ON CONFLICT DO NOTHING
-                RETURNING id""".formatted(origin.insertedLocalWrite(), ROWS.columns()));
+                RETURNING id""".formatted(origin.insertedLocalWrite(), ROWS.fromItem()));
     }
 
     /**
@@ -85,9 +85,9 @@ public class ModelWriter {
                   max_tokens = r."maxTokens", max_input_tokens = r."maxInputTokens", max_output_tokens = r."maxOutputTokens",
                   rpm = r.rpm, tpm = r.tpm, capabilities = coalesce(r.capabilities, '{}'), external_id = r."externalId",
                   status = r.status, updated_at = now(), last_synced_at = now()%s
-                FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s)
+                FROM %s
                 WHERE m.id = r.id AND m.deleted_at IS NULL%s
-                RETURNING m.id""".formatted(origin.stamp(), ROWS.columns(), origin.guard("m")));
+                RETURNING m.id""".formatted(origin.stamp(), ROWS.fromItem(), origin.guard("m")));
     }
 
     /** Marks live models STALE (missing upstream). */

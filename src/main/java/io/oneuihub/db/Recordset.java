@@ -12,38 +12,88 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
-import io.r2dbc.postgresql.codec.Json;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Typed rows sent to PostgreSQL as one jsonb document and unpacked there by
- * {@code jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(<columns>)}: one statement per batch, not per row.
+ * Typed rows sent to PostgreSQL as one array parameter per column and unpacked there by {@code unnest}: one
+ * statement per batch, not per row. Writers put {@link #fromItem} after FROM (a relation {@code r} with the
+ * declared column names and types) and bind a batch with {@link #bindRows}.
  *
- * <p>jsonb_to_recordset fills a column whose key the document lacks with NULL, silently. So the record is the
- * column list: its components must carry the recordset's column names (as PostgreSQL folds them: unquoted
- * names in lower case), in the same order, with a Java type that holds the column's SQL type. {@link #of}
- * checks that and throws otherwise; writers keep their recordset in a static field, so a renamed, missing or
- * retyped component fails when the writer class loads (at start-up), never as a NULL column in the data.
- * {@link #document} is then the one mapping from rows to the document: key = component name.
+ * <p>The arrays are bound by position in the record, and nothing in SQL checks that position i of the record is
+ * the column the statement means by its name. So the record is the column list: its components must carry the
+ * columns' names (as PostgreSQL folds them: unquoted names in lower case), in the same order, with a Java type
+ * that holds the column's SQL type. {@link #of} checks that and throws otherwise; writers keep their recordset in
+ * a static field, so a renamed, missing or retyped component fails when the writer class loads (at start-up),
+ * never as a column silently filled from another component. {@link #columnArrays} is then the one mapping from
+ * rows to the parameters.
+ *
+ * <p>How each kind travels (arrays of the driver's own element codecs, a null element for SQL NULL):
+ * uuid, text, numeric, integer, bigint, boolean and timestamptz as {@code UUID[]}, {@code String[]} (an enum by
+ * name), {@code BigDecimal[]} (exact decimal text), {@code Integer[]}, {@code Long[]}, {@code Boolean[]},
+ * {@code OffsetDateTime[]}. A text[] per row cannot be a row of a 2-D array (rows differ in length), so it goes
+ * as the text of its array literal and is cast back per row; a jsonb per row goes as its JSON text and is cast
+ * per row. Both are elements of a {@code String[]}.
  */
 public final class Recordset<R extends Record> {
 
-    private record Column(String name, String sqlType) {
-    }
+    /** The column kinds a recordset carries, each with the Java array its values are bound in. */
+    private enum Kind {
+        UUID_VALUE(UUID[]::new), TEXT(String[]::new), NUMERIC(BigDecimal[]::new), INTEGER(Integer[]::new),
+        BIGINT(Long[]::new), BOOLEAN(Boolean[]::new), TIMESTAMPTZ(OffsetDateTime[]::new),
+        /** a text[] per row, as the text of its array literal */
+        TEXT_ARRAY(String[]::new),
+        /** a jsonb per row, as its JSON text */
+        JSONB(String[]::new);
 
-    private final Class<R> type;
-    private final String columns;
-    private final List<String> names;
+        final IntFunction<Object[]> array;
 
-    private Recordset(Class<R> type, String columns) {
-        this.type = type;
-        this.columns = columns;
-        this.names = RecordValues.names(type);
+        Kind(IntFunction<Object[]> array) {
+            this.array = array;
+        }
+
+        static Kind of(String sqlType) {
+            return switch (sqlType) {
+                case "uuid" -> UUID_VALUE;
+                case "text" -> TEXT;
+                case "numeric" -> NUMERIC;
+                case "integer" -> INTEGER;
+                case "bigint" -> BIGINT;
+                case "boolean" -> BOOLEAN;
+                case "timestamptz" -> TIMESTAMPTZ;
+                case "text[]" -> TEXT_ARRAY;
+                case "jsonb" -> JSONB;
+                default -> null;
+            };
+        }
     }
 
     /**
-     * @param columns the column definition list of the recordset, e.g. {@code id uuid, "companyId" uuid, rpm bigint}
+     * @param name     as PostgreSQL folds it
+     * @param sqlType  the type without modifiers, lower case (what {@link #holds} checks)
+     * @param declared the type as declared, modifiers included (what the relation's column gets)
+     */
+    private record Column(String name, String sqlType, String declared) {
+    }
+
+    private final Class<R> type;
+    private final List<Column> columns;
+    private final List<Kind> kinds;
+    private final List<String> parameters;
+    private final String fromItem;
+
+    private Recordset(Class<R> type, List<Column> columns) {
+        this.type = type;
+        this.columns = List.copyOf(columns);
+        this.kinds = columns.stream().map(column -> Kind.of(column.sqlType())).toList();
+        this.parameters = columns.stream().map(column -> "rows_" + column.name()).toList();
+        this.fromItem = fromItem(this.columns, kinds, parameters);
+    }
+
+    /**
+     * @param columns the recordset's columns, e.g. {@code id uuid, "companyId" uuid, rpm bigint, tags text[]}
      * @throws IllegalStateException when the record's components do not match the columns one for one
      */
     public static <R extends Record> Recordset<R> of(Class<R> type, String columns) {
@@ -73,45 +123,119 @@ public final class Recordset<R extends Record> {
             throw new IllegalStateException(type.getSimpleName() + " does not match its recordset (" + columns.strip()
                     + "): " + String.join("; ", problems));
         }
-        return new Recordset<>(type, columns.strip());
+        return new Recordset<>(type, declared);
     }
 
-    /** The column definition list, to be written after {@code AS r(}. */
-    public String columns() {
-        return columns;
+    /**
+     * What a writer puts after FROM: the bound rows as a relation {@code r} with the declared column names and
+     * types, e.g. {@code (SELECT u.c0 AS "id", CAST(u.c1 AS text[]) AS "tags" FROM unnest(CAST(:rows_id AS uuid[]),
+     * CAST(:rows_tags AS text[])) AS u(c0, c1)) AS r}. Its parameters are bound by {@link #bindRows}.
+     */
+    public String fromItem() {
+        return fromItem;
     }
 
     public Class<R> type() {
         return type;
     }
 
-    /** The rows as one jsonb array: numbers and times as exact text, enums by name, JSON values as JSON. */
-    public Json document(JsonMapper json, Collection<? extends R> rows) {
-        List<Map<String, Object>> document = new ArrayList<>(rows.size());
+    /** Binds {@code rows} to the parameters of {@link #fromItem}: one array per column, a row per index. */
+    public GenericExecuteSpec bindRows(GenericExecuteSpec spec, JsonMapper json, Collection<? extends R> rows) {
+        GenericExecuteSpec bound = spec;
+        for (Map.Entry<String, Object[]> parameter : columnArrays(json, rows).entrySet()) {
+            bound = bound.bind(parameter.getKey(), parameter.getValue());
+        }
+        return bound;
+    }
+
+    /** Parameter name -> the column's values, in the order of {@code rows} (exposed for tests). */
+    Map<String, Object[]> columnArrays(JsonMapper json, Collection<? extends R> rows) {
+        List<Object[]> arrays = new ArrayList<>(kinds.size());
+        for (Kind kind : kinds) {
+            arrays.add(kind.array.apply(rows.size()));
+        }
+        int index = 0;
         for (R row : rows) {
-            document.add(values(row));
+            Object[] values = RecordValues.values(row);
+            for (int i = 0; i < values.length; i++) {
+                arrays.get(i)[index] = values[i] == null ? null : parameterValue(kinds.get(i), values[i], json);
+            }
+            index++;
         }
-        return Json.of(json.writeValueAsString(document));
+        Map<String, Object[]> named = new LinkedHashMap<>();
+        for (int i = 0; i < arrays.size(); i++) {
+            named.put(parameters.get(i), arrays.get(i));
+        }
+        return named;
     }
 
-    /** One row as the document holds it (exposed for tests). */
-    public Map<String, Object> values(R row) {
-        Object[] components = RecordValues.values(row);
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (int i = 0; i < components.length; i++) {
-            values.put(names.get(i), sqlValue(components[i]));
-        }
-        return values;
+    private static Object parameterValue(Kind kind, Object value, JsonMapper json) {
+        return switch (kind) {
+            case TEXT -> value instanceof Enum<?> e ? e.name() : value;
+            case TEXT_ARRAY -> arrayLiteral((List<?>) value);
+            case JSONB -> json.writeValueAsString(jsonValue(value));
+            default -> value;
+        };
     }
 
-    private static Object sqlValue(Object value) {
-        if (value instanceof Enum<?> e) {
-            return e.name();
-        }
+    /** A list of enums as their names (as a text column has them); any other JSON value as it is. */
+    private static Object jsonValue(Object value) {
         if (value instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Enum<?>) {
             return list.stream().map(item -> ((Enum<?>) item).name()).toList();
         }
-        return Values.forSql(value);
+        return value;
+    }
+
+    /**
+     * The text[] input form of {@code items}: every element double-quoted with {@code "} and {@code \} escaped, so
+     * commas, braces, blanks, an empty string and the string NULL stay text; a null element is an unquoted NULL.
+     */
+    static String arrayLiteral(List<?> items) {
+        StringBuilder literal = new StringBuilder(2 + items.size() * 16).append('{');
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                literal.append(',');
+            }
+            Object item = items.get(i);
+            if (item == null) {
+                literal.append("NULL");
+                continue;
+            }
+            String text = item instanceof Enum<?> e ? e.name() : (String) item;
+            literal.append('"');
+            for (int c = 0; c < text.length(); c++) {
+                char ch = text.charAt(c);
+                if (ch == '"' || ch == '\\') {
+                    literal.append('\\');
+                }
+                literal.append(ch);
+            }
+            literal.append('"');
+        }
+        return literal.append('}').toString();
+    }
+
+    private static String fromItem(List<Column> columns, List<Kind> kinds, List<String> parameters) {
+        List<String> select = new ArrayList<>();
+        List<String> arrays = new ArrayList<>();
+        List<String> aliases = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            String alias = "c" + i;
+            String value = "u." + alias;
+            String elementType = switch (kinds.get(i)) {
+                case TEXT_ARRAY, JSONB -> "text";
+                default -> column.declared();
+            };
+            if (!elementType.equals(column.declared())) {
+                value = "CAST(" + value + " AS " + column.declared() + ")";
+            }
+            select.add(value + " AS \"" + column.name() + "\"");
+            arrays.add("CAST(:" + parameters.get(i) + " AS " + elementType + "[])");
+            aliases.add(alias);
+        }
+        return "(SELECT " + String.join(", ", select) + " FROM unnest(" + String.join(", ", arrays) + ") AS u("
+                + String.join(", ", aliases) + ")) AS r";
     }
 
     private static boolean holds(String sqlType, RecordComponent component) {
@@ -138,7 +262,10 @@ public final class Recordset<R extends Record> {
         return element == String.class || element instanceof Class<?> c && c.isEnum();
     }
 
-    /** Splits "a uuid, \"bC\" numeric(30, 18)" into (a, uuid), (bC, numeric); unquoted names fold to lower case. */
+    /**
+     * Splits "a uuid, \"bC\" numeric(30, 18)" into (a, uuid, uuid), (bC, numeric, numeric(30, 18)); unquoted
+     * names fold to lower case.
+     */
     private static List<Column> parse(String columns) {
         List<String> items = new ArrayList<>();
         int depth = 0;
@@ -176,8 +303,8 @@ public final class Recordset<R extends Record> {
                 name = text.substring(0, space).toLowerCase(Locale.ROOT);
                 rest = text.substring(space);
             }
-            String sqlType = rest.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").replaceAll("\\(.*\\)", "");
-            parsed.add(new Column(name, sqlType));
+            String declared = rest.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+            parsed.add(new Column(name, declared.replaceAll("\\(.*\\)", ""), declared));
         }
         return parsed;
     }

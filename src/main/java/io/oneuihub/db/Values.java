@@ -156,15 +156,4 @@ public final class Values {
         BigDecimal s = d.stripTrailingZeros();
         return s.scale() < 0 ? s.setScale(0) : s;
     }
-
-    /** What goes into a jsonb_to_recordset document: text for numbers and times (exact), JSON for the rest. */
-    public static Object forSql(Object value) {
-        if (value instanceof BigDecimal d) {
-            return d.toPlainString();
-        }
-        if (value instanceof OffsetDateTime t) {
-            return t.toString();
-        }
-        return value;
-    }
 }

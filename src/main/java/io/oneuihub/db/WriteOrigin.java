@@ -74,11 +74,11 @@ public sealed interface WriteOrigin {
         return this instanceof Sync sync && sql.contains(":runStartedAt") ? spec.bind("runStartedAt", sync.runStartedAt()) : spec;
     }
 
-    /** Runs {@code sql} with {@code rows} bound as the recordset {@code :rows}; no statement for no rows. */
+    /** Runs {@code sql}, which reads {@link Recordset#fromItem}, with {@code rows} bound to it; no statement for no rows. */
     default <R extends Record> Mono<Written> writeRows(DatabaseClient db, JsonMapper json, Recordset<R> recordset,
             List<? extends R> rows, String sql) {
         return rows.isEmpty() ? Mono.just(Written.NONE)
-                : Written.returningIds(statement(db, sql).bind("rows", recordset.document(json, rows)));
+                : Written.returningIds(recordset.bindRows(statement(db, sql), json, rows));
     }
 
     /** Runs {@code sql} with {@code ids} bound as {@code :ids}; no statement for no ids. */
