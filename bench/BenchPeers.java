@@ -15,7 +15,8 @@ import io.oneuihub.dev.litellm.LiteLlmSimulator;
  * standard input closes, so it never outlives bench/run.
  *
  * Run: java -cp target/classes:target/test-classes:CP bench/BenchPeers.java OUT_FILE DEPLOYMENTS PROVIDERS
- * with LITELLM_MASTER_KEY set (bench/run generates one per run).
+ * with LITELLM_MASTER_KEY set (bench/run generates one per run); SIM_PAGE_LATENCY_MS delays every page of
+ * /v2/model/info by that long.
  */
 public class BenchPeers {
 
@@ -28,6 +29,11 @@ public class BenchPeers {
             throw new IllegalStateException("LITELLM_MASTER_KEY is not set");
         }
         LiteLlmSimulator sim = LiteLlmSimulator.start(0, key).generateLargeCatalog(deployments, providers);
+        // a real proxy takes its time per page (Python, its own database); the local simulator answers at once
+        long pageLatencyMs = Long.parseLong(System.getenv().getOrDefault("SIM_PAGE_LATENCY_MS", "0"));
+        if (pageLatencyMs > 0) {
+            sim.inject(io.oneuihub.dev.litellm.Fault.latency(Duration.ofMillis(pageLatencyMs)), "/v2/model/info");
+        }
         String admin = LocalIssuer.token("admin@example.com", Map.of("roles", List.of("admin")), Duration.ofHours(24));
         String user = LocalIssuer.token("user@example.com", Map.of("roles", List.of("user")), Duration.ofHours(24));
         String env = String.join("\n",
@@ -42,7 +48,7 @@ public class BenchPeers {
         Files.writeString(tmp, env);
         Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         System.out.println("peers ready: simulator " + sim.baseUrl() + " (" + deployments + " deployments, " + providers
-                + " providers), issuer " + LocalIssuer.issuerUri());
+                + " providers, " + pageLatencyMs + " ms a model page), issuer " + LocalIssuer.issuerUri());
         // bench/run keeps a pipe open to our stdin; EOF means it is gone
         while (System.in.read() >= 0) {
             // discard

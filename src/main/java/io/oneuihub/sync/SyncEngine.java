@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import io.oneuihub.litellm.DeploymentPage;
 import io.oneuihub.litellm.LiteLlmClient;
@@ -198,6 +199,7 @@ public class SyncEngine implements SmartLifecycle {
         stored.subscribe(null, e -> { }); // its error reaches the run through the steps below
         ModelListing listing = new ModelListing(new ModelSyncPlanner(json, properties.maxChanges()));
         boolean write = !ctx.run.dryRun();
+        boolean early = write && properties.writeWhileReading();
         // prefetch 2: the next pages are fetched and decoded while this one is planned, written and reported
         // (Reactor's concatMap requests one page at a time by default)
         Mono<Plan> read = client.deploymentPages()
@@ -211,7 +213,7 @@ public class SyncEngine implements SmartLifecycle {
                         })
                         .flatMap(step -> ctx.event(SyncPhase.FETCHING, listing.size(), page.totalCount(), "Read page "
                                         + page.pageNumber() + (page.totalPages() == null ? "" : " of " + page.totalPages()))
-                                .then(write ? Mono.defer(() -> earlyWrites(ctx, listing, step)) : Mono.empty())), 2)
+                                .then(early ? Mono.defer(() -> earlyWrites(ctx, listing, step)) : Mono.empty())), 2)
                 .then(stored)
                 .doOnNext(state -> {
                     ctx.mark("fetch");
@@ -224,12 +226,16 @@ public class SyncEngine implements SmartLifecycle {
         if (!write) {
             return read.flatMap(p -> ctx.finish(p, 0));
         }
+        Function<Plan, Mono<Outcome>> rest = p -> catalog.apply(p, statement -> true, since, properties.batchSize(), n -> ctx.applying(n, p))
+                .doOnNext(rows -> ctx.mark("write"))
+                .flatMap(rows -> ctx.finish(p, rows));
+        if (!early) {
+            return read.flatMap(p -> catalog.purgeTombstones(since).then(rest.apply(p)).as(tx::transactional));
+        }
         return catalog.purgeTombstones(since)
                 .then(catalog.markEarlyWrites())
                 .then(read)
-                .flatMap(p -> catalog.apply(p, statement -> true, since, properties.batchSize(), n -> ctx.applying(n, p))
-                        .doOnNext(rows -> ctx.mark("write"))
-                        .flatMap(rows -> ctx.finish(p, rows)))
+                .flatMap(rest)
                 .as(tx::transactional);
     }
 

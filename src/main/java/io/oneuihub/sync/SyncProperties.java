@@ -19,11 +19,13 @@ import org.springframework.boot.convert.DurationStyle;
  *                       event of runs that finished this recently, besides those of running runs
  * @param progressPoll   syncProgress re-reads its run this often, so it ends even if every NOTIFY were lost
  * @param listenerCheck  the LISTEN connection answers a {@code SELECT 1} this often, within this long, or is replaced
+ * @param writeWhileReading a models sync writes new models while it still reads LiteLLM's later pages (its
+ *                       transaction then stays open while it reads); false: it reads everything, then writes
  */
 @ConfigurationProperties("hub.sync")
 public record SyncProperties(String interval, Duration lease, Duration heartbeat, Duration sweepInterval,
         Boolean onStartup, Integer maxChanges, Integer batchSize, String instanceId, Duration replayWindow,
-        Duration progressPoll, Duration listenerCheck) {
+        Duration progressPoll, Duration listenerCheck, Boolean writeWhileReading) {
 
     public SyncProperties {
         lease = positive(lease) ? lease : Duration.ofSeconds(60);
@@ -39,11 +41,12 @@ public record SyncProperties(String interval, Duration lease, Duration heartbeat
         replayWindow = replayWindow == null || replayWindow.isNegative() ? Duration.ofSeconds(30) : replayWindow;
         progressPoll = positive(progressPoll) ? progressPoll : Duration.ofSeconds(2);
         listenerCheck = positive(listenerCheck) ? listenerCheck : Duration.ofSeconds(5);
+        writeWhileReading = !Boolean.FALSE.equals(writeWhileReading);
     }
 
     /** Defaults for everything but the schedule. */
     public static SyncProperties withInterval(String interval) {
-        return new SyncProperties(interval, null, null, null, null, null, null, null, null, null, null);
+        return new SyncProperties(interval, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The schedule, or null when off. */
