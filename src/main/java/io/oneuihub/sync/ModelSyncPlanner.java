@@ -24,6 +24,7 @@ import io.oneuihub.catalog.ModelWriter;
 import io.oneuihub.litellm.LiteLlmDeployment;
 import io.oneuihub.sync.ModelSyncStore.CatalogState;
 import io.oneuihub.sync.ModelSyncStore.LocalWrites;
+import io.oneuihub.sync.Plan.Statement;
 import io.oneuihub.sync.SyncChange.Entity;
 import io.oneuihub.sync.SyncChange.FieldChange;
 import tools.jackson.databind.json.JsonMapper;
@@ -91,7 +92,6 @@ final class ModelSyncPlanner {
      */
     final class Session {
 
-        private final CatalogState state;
         private final OffsetDateTime since;
         private final Plan plan = new Plan().detailed(detailed).statements(ModelSyncStore.ORDER);
         private final Function<String, UUID> companyOf;
@@ -113,7 +113,6 @@ final class ModelSyncPlanner {
         private boolean contiguous = true;
 
         private Session(CatalogState state) {
-            this.state = state;
             this.since = state.since();
             this.companyOf = companyResolver(plan, state);
             state.models().forEach(m -> modelsByName.put(m.row().name(), m));
@@ -178,28 +177,28 @@ final class ModelSyncPlanner {
             for (ModelWriter.Stored m : modelsByName.values()) {
                 String name = m.row().name();
                 if (!planned.contains(name) && !skippedModelNames.contains(name)) {
-                    Map<String, Object> before = fields(m.row());
-                    Map<String, Object> stale = new LinkedHashMap<>(before);
-                    stale.put("status", "STALE");
-                    int change = plan.compare(Entity.MODEL, name, before, stale, true, m.writtenLocallySince(since));
-                    if (change >= 0) {
-                        plan.write(ModelSyncStore.MODEL_STALE, m.row().id(), m.row().id(), change);
-                    }
+                    stale(Entity.MODEL, name, fields(m.row()), m.writtenLocallySince(since), ModelSyncStore.MODEL_STALE, m.row().id());
                 }
             }
             for (DeploymentWriter.Stored d : deploymentsById.values()) {
                 String externalId = d.row().externalId();
                 if (!read.contains(externalId) && !skippedIds.contains(externalId)) {
-                    Map<String, Object> before = fields(d.row());
-                    Map<String, Object> stale = new LinkedHashMap<>(before);
-                    stale.put("status", "STALE");
-                    int change = plan.compare(Entity.DEPLOYMENT, externalId, before, stale, true, d.writtenLocallySince(since));
-                    if (change >= 0) {
-                        plan.write(ModelSyncStore.DEPLOYMENT_STALE, d.row().id(), d.row().id(), change);
-                    }
+                    stale(Entity.DEPLOYMENT, externalId, fields(d.row()), d.writtenLocallySince(since), ModelSyncStore.DEPLOYMENT_STALE,
+                            d.row().id());
                 }
             }
             return plan;
+        }
+
+        /** A stored row LiteLLM no longer lists: STALE, unless an admin wrote it since the run started (SKIPPED). */
+        private void stale(Entity entity, String key, Map<String, Object> before, boolean writtenLocally, Statement<UUID> statement,
+                UUID id) {
+            Map<String, Object> stale = new LinkedHashMap<>(before);
+            stale.put("status", "STALE");
+            int change = plan.compare(entity, key, before, stale, true, writtenLocally);
+            if (change >= 0) {
+                plan.write(statement, id, id, change);
+            }
         }
 
         /** The plan so far: its rows of the models planned up to now can be written while the listing is read on. */
