@@ -217,7 +217,9 @@ public class SyncEngine implements SmartLifecycle {
                 .then(stored)
                 .doOnNext(state -> {
                     ctx.mark("fetch");
-                    ctx.alongside("writes", listing.earlyNanos);
+                    if (early) {
+                        ctx.alongside("writes", listing.earlyNanos);
+                    }
                 })
                 // only now: what admins wrote while the listing was read
                 .flatMap(state -> catalog.localWritesSince(since)

@@ -2,7 +2,10 @@ package io.oneuihub.sync;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.oneuihub.graphql.Connection;
@@ -34,6 +37,7 @@ public class SyncService {
     private final SyncEventBus bus;
     private final PagingLimits limits;
     private final SyncProperties properties;
+    private final Map<Optional<SyncKind>, NextRead<List<SyncEvent>>> recentReads = new ConcurrentHashMap<>();
 
     public SyncService(SyncEngine engine, SyncRunRepository runs, SyncEventBus bus, PagingLimits limits,
             SyncProperties properties) {
@@ -113,11 +117,17 @@ public class SyncService {
             AtomicReference<Disposable> connection = new AtomicReference<>();
             Flux<SyncEvent> live = bus.live().filter(e -> kind == null || e.kind() == kind)
                     .replay(GAP_HISTORY).autoConnect(0, connection::set);
-            return runs.runningOrFinishedWithin(kind, properties.replayWindow()).map(SyncRun::latestEvent).collectList()
+            return recentEvents(kind)
                     .flatMapMany(recent -> Flux.fromIterable(recent).filter(sent::admit)
                             .concatWith(Coalescing.latestPerRun(live.filter(sent::admit))))
                     .doFinally(signal -> dispose(connection));
         }));
+    }
+
+    /** The latest events of running and recently finished runs of the kind, read after the caller's live feed is on. */
+    private Mono<List<SyncEvent>> recentEvents(SyncKind kind) {
+        return recentReads.computeIfAbsent(Optional.ofNullable(kind), k -> new NextRead<>(
+                () -> runs.runningOrFinishedWithin(kind, properties.replayWindow()).map(SyncRun::latestEvent).collectList())).get();
     }
 
     private static UUID runIdOf(SyncEvent event) {
