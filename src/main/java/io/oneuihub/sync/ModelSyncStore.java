@@ -60,8 +60,6 @@ class ModelSyncStore {
      */
     record LocalWrites(List<ModelWriter.Stored> models, List<DeploymentWriter.Stored> deployments, Set<String> deletedModels,
             Set<String> deletedDeployments) {
-
-        static final LocalWrites NONE = new LocalWrites(List.of(), List.of(), Set.of(), Set.of());
     }
 
     private final DatabaseClient db;
