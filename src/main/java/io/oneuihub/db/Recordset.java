@@ -78,18 +78,14 @@ public final class Recordset<R extends Record> {
     private record Column(String name, String sqlType, String declared) {
     }
 
-    private final Class<R> type;
-    private final List<Column> columns;
     private final List<Kind> kinds;
     private final List<String> parameters;
     private final String fromItem;
 
-    private Recordset(Class<R> type, List<Column> columns) {
-        this.type = type;
-        this.columns = List.copyOf(columns);
+    private Recordset(List<Column> columns) {
         this.kinds = columns.stream().map(column -> Kind.of(column.sqlType())).toList();
         this.parameters = columns.stream().map(column -> "rows_" + column.name()).toList();
-        this.fromItem = fromItem(this.columns, kinds, parameters);
+        this.fromItem = fromItem(columns, kinds, parameters);
     }
 
     /**
@@ -123,7 +119,7 @@ public final class Recordset<R extends Record> {
             throw new IllegalStateException(type.getSimpleName() + " does not match its recordset (" + columns.strip()
                     + "): " + String.join("; ", problems));
         }
-        return new Recordset<>(type, declared);
+        return new Recordset<>(declared);
     }
 
     /**
@@ -133,10 +129,6 @@ public final class Recordset<R extends Record> {
      */
     public String fromItem() {
         return fromItem;
-    }
-
-    public Class<R> type() {
-        return type;
     }
 
     /** Binds {@code rows} to the parameters of {@link #fromItem}: one array per column, a row per index. */

@@ -97,7 +97,7 @@ class ModelSyncStore {
     }
 
     /** The inserts, which can be written while the listing is still read: they lock no row anyone else can see. */
-    static boolean insert(Statement<?> statement) {
+    static boolean isInsert(Statement<?> statement) {
         return statement == COMPANY_INSERT || statement == PROVIDER_INSERT || statement == MODEL_INSERT
                 || statement == DEPLOYMENT_INSERT;
     }

@@ -245,7 +245,7 @@ public class SyncEngine implements SmartLifecycle {
         return switch (step) {
             case PLANNED -> {
                 long started = System.nanoTime();
-                yield catalog.apply(listing.session.plan(), ModelSyncStore::insert, ctx.run.startedAt(), properties.batchSize(),
+                yield catalog.apply(listing.session.plan(), ModelSyncStore::isInsert, ctx.run.startedAt(), properties.batchSize(),
                                 n -> Mono.empty())
                         .doOnNext(rows -> listing.earlyNanos += System.nanoTime() - started)
                         .then();
