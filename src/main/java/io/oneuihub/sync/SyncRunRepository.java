@@ -116,9 +116,9 @@ public class SyncRunRepository {
      * small statement right before the commit, so finished_at is the commit's moment within a few milliseconds.
      */
     public Mono<Void> storeChanges(UUID id, List<SyncChange> changes, int changeCount) {
-        return db.sql("UPDATE sync_run SET changes = :changes, change_count = :changeCount WHERE id = :id AND status = 'RUNNING'")
+        return db.sql("UPDATE sync_run SET changes = CAST(:changes AS json), change_count = :changeCount WHERE id = :id AND status = 'RUNNING'")
                 .bind("id", id)
-                .bind("changes", Json.of(json.writeValueAsString(changes)))
+                .bind("changes", json.writeValueAsString(changes))
                 .bind("changeCount", changeCount)
                 .then();
     }
@@ -134,7 +134,7 @@ public class SyncRunRepository {
                         UPDATE sync_run SET status = :status, finished_at = clock_timestamp(), created_count = :created,
                           updated_count = :updated, unchanged_count = :unchanged, stale_count = :stale, failed_count = :failed,
                           skipped_count = :skipped,
-                          changes = coalesce(:changes, changes), change_count = :changeCount, rows_written = :rowsWritten,
+                          changes = coalesce(CAST(:changes AS json), changes), change_count = :changeCount, rows_written = :rowsWritten,
                           error_code = :errorCode, error_message = :errorMessage,
                           last_event = :lastEvent, event_seq = :seq
                         WHERE id = :id AND status = 'RUNNING'""")
@@ -146,7 +146,7 @@ public class SyncRunRepository {
                 .bind("stale", counts.stale())
                 .bind("failed", counts.failed())
                 .bind("skipped", counts.skipped())
-                .bind("changes", Binds.orNull(changes == null ? null : Json.of(json.writeValueAsString(changes)), Json.class))
+                .bind("changes", Binds.text(changes == null ? null : json.writeValueAsString(changes)))
                 .bind("changeCount", changeCount)
                 .bind("rowsWritten", rowsWritten)
                 .bind("errorCode", Binds.text(error == null ? null : error.code()))
