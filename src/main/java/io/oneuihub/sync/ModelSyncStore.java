@@ -130,6 +130,15 @@ class ModelSyncStore {
         return plan.apply(chosen, batchSize, batch -> write(batch, origin), progress);
     }
 
+    /**
+     * Takes the inserts planned since the last take out of the plan, their statements prepared (rows bound) on the
+     * caller's thread, guarded as a sync that started at {@code runStartedAt}; {@link Plan#write} runs them.
+     */
+    Plan.Pending takeInserts(Plan plan, OffsetDateTime runStartedAt, int batchSize) {
+        WriteOrigin origin = WriteOrigin.sync(runStartedAt);
+        return plan.take(ModelSyncStore::isInsert, batchSize, batch -> write(batch, origin));
+    }
+
     private Mono<Written> write(Batch batch, WriteOrigin origin) {
         if (batch.is(COMPANY_INSERT)) {
             return companies.insertDiscovered(batch.rows(COMPANY_INSERT));

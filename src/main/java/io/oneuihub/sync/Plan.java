@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
@@ -51,6 +52,9 @@ final class Plan {
             return rows.stream().map(expected.type()::cast).toList();
         }
     }
+
+    /** Write statements sent ahead of the answers they wait for; bounds the bound rows held at once. */
+    static final int IN_FLIGHT = 4;
 
     private final List<SyncChange> changes = new ArrayList<>();
     private final Map<Statement<?>, List<Planned>> writes = new LinkedHashMap<>();
@@ -208,33 +212,83 @@ final class Plan {
      */
     Mono<Integer> apply(Predicate<Statement<?>> chosen, int batchSize, Function<Batch, Mono<Written>> writer,
             IntFunction<Mono<Void>> progress) {
-        record Chunk(Statement<?> statement, List<Planned> rows) {
+        return write(take(chosen, batchSize, batch -> Mono.defer(() -> writer.apply(batch))), progress);
+    }
+
+    /** Rows taken out of a plan for writing: a writer call per batchSize rows of a statement, in statement order. */
+    static final class Pending {
+
+        private record Chunk(List<Planned> rows, Mono<Written> write) {
         }
-        List<Chunk> chunks = new ArrayList<>();
+
+        private final List<Chunk> chunks = new ArrayList<>();
+
+        boolean isEmpty() {
+            return chunks.isEmpty();
+        }
+    }
+
+    /**
+     * Takes the rows of the {@code chosen} statements planned since the last take and calls {@code writer} for each
+     * batch at once (a writer that prepares its statement when called does that work here, on the caller's thread);
+     * {@link #write} runs the statements. The two halves of {@link #apply}, for a caller that plans the next rows
+     * while the taken ones are written: the plan's own monitor guards its state, and a caller that plans meanwhile
+     * holds it around its planning too.
+     */
+    synchronized Pending take(Predicate<Statement<?>> chosen, int batchSize, Function<Batch, Mono<Written>> writer) {
+        Pending pending = new Pending();
         writes.replaceAll((statement, rows) -> {
             if (rows.isEmpty() || !chosen.test(statement)) {
                 return rows;
             }
             for (int from = 0; from < rows.size(); from += batchSize) {
-                chunks.add(new Chunk(statement, rows.subList(from, Math.min(rows.size(), from + batchSize))));
+                List<Planned> chunk = rows.subList(from, Math.min(rows.size(), from + batchSize));
+                pending.chunks.add(new Pending.Chunk(chunk, writer.apply(new Batch(statement, chunk.stream().map(Planned::row).toList()))));
             }
             return new ArrayList<>();
         });
-        return Flux.fromIterable(chunks)
-                .concatMap(chunk -> writer.apply(new Batch(chunk.statement(), chunk.rows().stream().map(Planned::row).toList()))
-                        .flatMap(answer -> {
-                            for (Planned row : chunk.rows()) {
-                                if (row.id() != null && row.change() >= 0 && !answer.contains(row.id())) {
-                                    leftAlone(row.change());
-                                }
-                            }
-                            written += answer.count();
-                            return progress.apply(written);
-                        }))
-                .then(Mono.fromSupplier(() -> written));
+        return pending;
     }
 
-    SyncCounts counts() {
+    /**
+     * Runs the statements of rows {@link #take taken} from this plan, as {@link #apply} describes: up to
+     * {@link #IN_FLIGHT} at a time, which on one connection (a transaction's) are sent without waiting for the
+     * answer before and run one after another in this order, so PostgreSQL runs the next one while the hub sends
+     * it and reads the last one's answer. Answers are counted, and progress reported, in the same order.
+     *
+     * <p>When a statement fails, no further one is sent, and the error (the first one's) comes once the statements
+     * already sent have answered: cancelling a statement in flight would leave the connection in an unknown state
+     * just before the transaction's rollback needs it.
+     */
+    Mono<Integer> write(Pending pending, IntFunction<Mono<Void>> progress) {
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        record Answered(List<Planned> rows, Written answer) {
+        }
+        return Flux.fromIterable(pending.chunks)
+                .flatMapSequentialDelayError(chunk -> Mono.defer(() -> failed.get() != null ? Mono.error(failed.get())
+                                : chunk.write().doOnError(e -> failed.compareAndSet(null, e)))
+                        .map(answer -> new Answered(chunk.rows(), answer)), IN_FLIGHT, 1)
+                .concatMap(a -> progress.apply(answered(a.rows(), a.answer())))
+                .then(Mono.fromSupplier(this::written))
+                .onErrorMap(e -> failed.get() != null ? failed.get() : e);
+    }
+
+    /** Counts a writer's answer; answers the rows written so far. */
+    private synchronized int answered(List<Planned> rows, Written answer) {
+        for (Planned row : rows) {
+            if (row.id() != null && row.change() >= 0 && !answer.contains(row.id())) {
+                leftAlone(row.change());
+            }
+        }
+        written += answer.count();
+        return written;
+    }
+
+    private synchronized int written() {
+        return written;
+    }
+
+    synchronized SyncCounts counts() {
         return new SyncCounts(created, updated, unchanged, stale, failed, skipped);
     }
 
@@ -243,7 +297,7 @@ final class Plan {
     }
 
     /** Rows planned so far, including those already written. */
-    int rowsToWrite() {
+    synchronized int rowsToWrite() {
         return planned;
     }
 }

@@ -200,20 +200,31 @@ public class SyncEngine implements SmartLifecycle {
         ModelListing listing = new ModelListing(new ModelSyncPlanner(json, properties.maxChanges()));
         boolean write = !ctx.run.dryRun();
         boolean early = write && properties.writeWhileReading();
-        // prefetch 2: the next pages are fetched and decoded while this one is planned, written and reported
-        // (Reactor's concatMap requests one page at a time by default)
-        Mono<Plan> read = client.deploymentPages()
+        // Inside the apply transaction, before its first write: the purge and the savepoint the early writes go back
+        // to, while the first pages are fetched
+        Mono<Void> prepared = (early ? catalog.purgeTombstones(since).then(catalog.markEarlyWrites()) : Mono.<Void>empty()).cache();
+        // Two stages, so that the hub plans a page while PostgreSQL writes the one before: the pages are fetched and
+        // decoded two ahead and planned one after another (taking the planned inserts out of the plan, their
+        // statements prepared); each planned page's inserts are then written, and its FETCHING event stored, one
+        // page after another.
+        Flux<ModelListing.Accepted> planned = client.deploymentPages()
                 .concatMap(page -> stored
-                        .flatMap(state -> Mono.fromCallable(() -> listing.accept(page, state)).subscribeOn(Schedulers.parallel()))
-                        .doOnNext(step -> {
-                            if (step == ModelListing.Step.UNORDERED) {
-                                log.info("Sync run {}: LiteLLM's listing is not sorted by model name (page {}); planning it"
-                                        + " once it is read", ctx.run.id(), page.pageNumber());
-                            }
-                        })
-                        .flatMap(step -> ctx.event(SyncPhase.FETCHING, listing.size(), page.totalCount(), "Read page "
-                                        + page.pageNumber() + (page.totalPages() == null ? "" : " of " + page.totalPages()))
-                                .then(early ? Mono.defer(() -> earlyWrites(ctx, listing, step)) : Mono.empty())), 2)
+                        .flatMap(state -> Mono.fromCallable(() -> listing.accept(page, state,
+                                plan -> early ? catalog.takeInserts(plan, since, properties.batchSize()) : null))
+                                .subscribeOn(Schedulers.parallel())), 2);
+        // A failure (of the fetch, an event or a write) waits for the statements already sent on the transaction's
+        // connection to answer, never cancels them: the rollback needs that connection in a known state.
+        Mono<Plan> read = Flux.mergeDelayError(1, prepared.then(Mono.<ModelListing.Accepted>empty()), planned)
+                .concatMapDelayError(accepted -> {
+                    DeploymentPage page = accepted.page();
+                    if (accepted.step() == ModelListing.Step.UNORDERED) {
+                        log.info("Sync run {}: LiteLLM's listing is not sorted by model name (page {}); planning it"
+                                + " once it is read", ctx.run.id(), page.pageNumber());
+                    }
+                    Mono<Void> event = ctx.event(SyncPhase.FETCHING, accepted.read(), page.totalCount(), "Read page "
+                            + page.pageNumber() + (page.totalPages() == null ? "" : " of " + page.totalPages()));
+                    return early ? Mono.whenDelayError(event, prepared.then(Mono.defer(() -> earlyWrites(ctx, listing, accepted)))) : event;
+                }, false, 1)
                 .then(stored)
                 .doOnNext(state -> {
                     ctx.mark("fetch");
@@ -234,19 +245,17 @@ public class SyncEngine implements SmartLifecycle {
         if (!early) {
             return read.flatMap(p -> catalog.purgeTombstones(since).then(rest.apply(p)).as(tx::transactional));
         }
-        return catalog.purgeTombstones(since)
-                .then(catalog.markEarlyWrites())
-                .then(read)
-                .flatMap(rest)
-                .as(tx::transactional);
+        return read.flatMap(rest).as(tx::transactional);
     }
 
-    private Mono<Void> earlyWrites(RunContext ctx, ModelListing listing, ModelListing.Step step) {
-        return switch (step) {
+    private Mono<Void> earlyWrites(RunContext ctx, ModelListing listing, ModelListing.Accepted accepted) {
+        return switch (accepted.step()) {
             case PLANNED -> {
+                if (accepted.inserts().isEmpty()) {
+                    yield Mono.empty();
+                }
                 long started = System.nanoTime();
-                yield catalog.apply(listing.session.plan(), ModelSyncStore::isInsert, ctx.run.startedAt(), properties.batchSize(),
-                                n -> Mono.empty())
+                yield accepted.plan().write(accepted.inserts(), n -> Mono.empty())
                         .doOnNext(rows -> listing.earlyNanos += System.nanoTime() - started)
                         .then();
             }
@@ -270,34 +279,45 @@ public class SyncEngine implements SmartLifecycle {
             COLLECTED
         }
 
+        /**
+         * One page accepted: its step, the deployments read so far, and (PLANNED, when writing early) the inserts
+         * taken out of the plan for writing.
+         */
+        record Accepted(DeploymentPage page, Step step, int read, Plan plan, Plan.Pending inserts) {
+        }
+
         private final ModelSyncPlanner planner;
         private final List<LiteLlmDeployment> read = new ArrayList<>();
         private ModelSyncPlanner.Session session;
         private boolean unordered;
-        private long earlyNanos;
+        private volatile long earlyNanos;
 
         ModelListing(ModelSyncPlanner planner) {
             this.planner = planner;
         }
 
-        Step accept(DeploymentPage page, CatalogState state) {
+        /**
+         * Plans the page and, once planned, has {@code take} take what is to be written now out of the plan (null:
+         * nothing). Holds the plan's monitor while planning: the inserts taken before may be answered (and counted)
+         * meanwhile.
+         */
+        Accepted accept(DeploymentPage page, CatalogState state, Function<Plan, Plan.Pending> take) {
             read.addAll(page.deployments());
             if (unordered) {
-                return Step.COLLECTED;
+                return new Accepted(page, Step.COLLECTED, read.size(), null, null);
             }
             if (session == null) {
                 session = planner.session(state);
             }
-            if (session.accept(page.deployments())) {
-                return Step.PLANNED;
+            Plan plan = session.plan();
+            synchronized (plan) {
+                if (session.accept(page.deployments())) {
+                    return new Accepted(page, Step.PLANNED, read.size(), plan, take.apply(plan));
+                }
             }
             unordered = true;
             session = null;
-            return Step.UNORDERED;
-        }
-
-        int size() {
-            return read.size();
+            return new Accepted(page, Step.UNORDERED, read.size(), null, null);
         }
 
         Plan plan(CatalogState state, LocalWrites since) {
