@@ -118,7 +118,8 @@ if (sy.first) {
   lines.push('|---|---|---|---|---|---|---|---|---|');
   const heap = (s) => (s.heapPeakMiB === null || s.heapPeakMiB === undefined ? '–' : `${n(s.heapBeforeMiB)} / ${n(s.heapPeakMiB)} MiB`);
   for (const [name, s, cold] of [['first, cold JVM (right after start-up)', sy.first, true], ['no-op re-sync', sy.noop, false],
-    ['first again, warm JVM (catalog deleted with SQL)', sy.firstWarm, false], ['no-op re-sync again, warm JVM', sy.noopWarm, false]]) {
+    [`first again, warm JVM (catalog deleted with SQL${sy.firstWarm && sy.firstWarm.medianOf ? `; median of ${sy.firstWarm.medianOf}: ${sy.firstWarm.durationsMs.join(', ')} ms` : ''})`, sy.firstWarm, false],
+    [`no-op re-sync again, warm JVM${sy.noopWarm && sy.noopWarm.medianOf ? ` (median of ${sy.noopWarm.medianOf}: ${sy.noopWarm.durationsMs.join(', ')} ms)` : ''}`, sy.noopWarm, false]]) {
     if (!s) continue;
     const hub = hf ? ratio(s.durationMs, cold ? hf.coldMs : hf.warmMedianMs) : '–';
     lines.push(`| ${name} | ${ms(s.durationMs)} | ${hub} | ${fp ? ratio(s.durationMs, fp.warmMedianMs) : '–'} | ${ms(s.visibleMs)} | ${ms(s.answeredMs)} | ${ms(s.visibleAfterFinishedAtMs)} | ${n(s.rowsWritten)} | ${heap(s)} |`);
