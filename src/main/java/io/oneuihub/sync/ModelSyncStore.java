@@ -110,6 +110,18 @@ class ModelSyncStore {
         return deployments.purgeTombstones(runStartedAt).then(models.purgeTombstones(runStartedAt)).then();
     }
 
+    /**
+     * First in the apply transaction: no sequential scans for the rest of it. The run may grow the catalog tables
+     * from (nearly) empty to thousands of rows, and PostgreSQL keeps the plan it made for a repeated statement, the
+     * foreign-key checks' included, from what the tables held when it planned it: a sequential scan of a table that
+     * was empty then is one per deployment row later. After the catalog had been deleted and vacuumed, each page's
+     * insert took 8 ms more than the page before (330 ms a page by the end of a 10,000-deployment sync); with index
+     * lookups every page takes the same 6 ms. Transaction-local (SET LOCAL): nothing else on the connection sees it.
+     */
+    Mono<Void> planForGrowingTables() {
+        return db.sql("SET LOCAL enable_seqscan = off").then();
+    }
+
     /** Marks the point {@link #rollbackEarlyWrites} undoes the writes back to. */
     Mono<Void> markEarlyWrites() {
         return db.sql("SAVEPOINT early_writes").then();

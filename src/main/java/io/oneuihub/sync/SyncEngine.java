@@ -200,9 +200,10 @@ public class SyncEngine implements SmartLifecycle {
         ModelListing listing = new ModelListing(new ModelSyncPlanner(json, properties.maxChanges()));
         boolean write = !ctx.run.dryRun();
         boolean early = write && properties.writeWhileReading();
-        // Inside the apply transaction, before its first write: the purge and the savepoint the early writes go back
-        // to, while the first pages are fetched
-        Mono<Void> prepared = (early ? catalog.purgeTombstones(since).then(catalog.markEarlyWrites()) : Mono.<Void>empty()).cache();
+        // Inside the apply transaction, before its first write: its planner setting, the purge and the savepoint the
+        // early writes go back to, while the first pages are fetched
+        Mono<Void> prepared = (early ? catalog.planForGrowingTables().then(catalog.purgeTombstones(since)).then(catalog.markEarlyWrites())
+                : Mono.<Void>empty()).cache();
         // Two stages, so that the hub plans a page while PostgreSQL writes the one before: the pages are fetched and
         // decoded two ahead and planned one after another (taking the planned inserts out of the plan, their
         // statements prepared); each planned page's inserts are then written, and its FETCHING event stored, one
@@ -243,7 +244,7 @@ public class SyncEngine implements SmartLifecycle {
                 .doOnNext(rows -> ctx.mark("write"))
                 .flatMap(rows -> ctx.finish(p, rows));
         if (!early) {
-            return read.flatMap(p -> catalog.purgeTombstones(since).then(rest.apply(p)).as(tx::transactional));
+            return read.flatMap(p -> catalog.planForGrowingTables().then(catalog.purgeTombstones(since)).then(rest.apply(p)).as(tx::transactional));
         }
         return read.flatMap(rest).as(tx::transactional);
     }
