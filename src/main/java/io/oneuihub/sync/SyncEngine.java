@@ -509,11 +509,7 @@ public class SyncEngine implements SmartLifecycle {
             boolean last = totalPages != null && pageNumber >= totalPages;
             long nowMs = System.currentTimeMillis();
             synchronized (this) {
-                heldBack = null;
-                if (heldBackTimer != null) {
-                    heldBackTimer.dispose();
-                    heldBackTimer = null;
-                }
+                dropHeldBack(); // this page is newer
                 long wait = lastFetching + PROGRESS_INTERVAL_MS - nowMs;
                 if (last || lastFetching == 0 || wait <= 0) {
                     lastFetching = nowMs;
@@ -531,23 +527,20 @@ public class SyncEngine implements SmartLifecycle {
         /** A FETCHING event still held back is not published (the run ends, or was taken from this instance). */
         synchronized void dropHeldBack() {
             heldBack = null;
+            stopHeldBackTimer();
+        }
+
+        /** At the listing's end: the page held back, if any, is reported now, before anything that follows. */
+        synchronized Mono<Void> fetched() {
+            stopHeldBackTimer();
+            return heldBack == null ? Mono.empty() : takeHeldBack(heldBack);
+        }
+
+        private void stopHeldBackTimer() {
             if (heldBackTimer != null) {
                 heldBackTimer.dispose();
                 heldBackTimer = null;
             }
-        }
-
-        /** At the listing's end: the page held back, if any, is reported now, before anything that follows. */
-        Mono<Void> fetched() {
-            Mono<Void> publish;
-            synchronized (this) {
-                if (heldBackTimer != null) {
-                    heldBackTimer.dispose();
-                    heldBackTimer = null;
-                }
-                publish = heldBack == null ? Mono.empty() : takeHeldBack(heldBack);
-            }
-            return publish;
         }
 
         private synchronized Mono<Void> takeHeldBack(HeldBack held) {
