@@ -146,6 +146,27 @@
     apply('');
   });
 
+  // GraphiQL stores the editor's query half a second after the last change (its tab state, debounced): a reload
+  // sooner, say right after running a query, brought back the query from before. Store it as the page goes away.
+  window.addEventListener('pagehide', function () {
+    var wrapper = document.querySelector('.graphiql-query-editor .CodeMirror');
+    if (!wrapper || !wrapper.CodeMirror) {
+      return;
+    }
+    var query = wrapper.CodeMirror.getValue();
+    try {
+      window.localStorage.setItem('graphiql:query', query);
+      var state = JSON.parse(window.localStorage.getItem('graphiql:tabState') || 'null');
+      var tab = state && state.tabs && state.tabs[state.activeTabIndex];
+      if (tab) {
+        tab.query = query;
+        window.localStorage.setItem('graphiql:tabState', JSON.stringify(state));
+      }
+    } catch (unavailable) {
+      // storage blocked or its content not GraphiQL's: GraphiQL keeps what it stored itself
+    }
+  });
+
   input.value = storedToken();
   apply(input.value);
 }());
