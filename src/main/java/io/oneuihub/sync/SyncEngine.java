@@ -490,11 +490,14 @@ public class SyncEngine implements SmartLifecycle {
          * subscribers rely on, and it is retried ({@link SyncEventBus#publishTerminal}).
          */
         Mono<Void> event(SyncPhase phase, Integer processed, Integer total, String message) {
-            return Mono.defer(() -> bus.publish(next(phase, processed, total, null, message, null)))
-                    .onErrorResume(e -> {
-                        log.warn("Could not publish the {} event of sync run {}: {}", phase, run.id(), e.toString());
-                        return Mono.empty();
-                    });
+            return Mono.defer(() -> publish(next(phase, processed, total, null, message, null)));
+        }
+
+        private Mono<Void> publish(SyncEvent event) {
+            return bus.publish(event).onErrorResume(e -> {
+                log.warn("Could not publish the {} event of sync run {}: {}", event.phase(), run.id(), e.toString());
+                return Mono.empty();
+            });
         }
 
         /**
@@ -550,11 +553,7 @@ public class SyncEngine implements SmartLifecycle {
             heldBack = null;
             lastFetching = System.currentTimeMillis();
             // the sequence number is taken here, under the monitor: no later page's event can have a lower one
-            SyncEvent event = next(SyncPhase.FETCHING, held.processed(), held.total(), null, held.message(), null);
-            return bus.publish(event).onErrorResume(e -> {
-                log.warn("Could not publish the FETCHING event of sync run {}: {}", run.id(), e.toString());
-                return Mono.empty();
-            });
+            return publish(next(SyncPhase.FETCHING, held.processed(), held.total(), null, held.message(), null));
         }
 
         /** One APPLYING event per write statement, but not more often than every 100 ms (the last one always). */
