@@ -1,6 +1,7 @@
 package io.oneuihub.sync;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -78,8 +79,8 @@ class SyncProgressTest extends SyncTestSupport {
         List<Map<String, Object>> fetching = events.stream().filter(e -> "FETCHING".equals(e.get("phase"))).toList();
         assertThat(fetching).extracting(e -> (Integer) e.get("processed")).startsWith(500).endsWith(5_000).isSorted();
         for (int i = 1; i < fetching.size() - 1; i++) {
-            java.time.OffsetDateTime before = java.time.OffsetDateTime.parse((String) fetching.get(i - 1).get("at"));
-            java.time.OffsetDateTime at = java.time.OffsetDateTime.parse((String) fetching.get(i).get("at"));
+            OffsetDateTime before = OffsetDateTime.parse((String) fetching.get(i - 1).get("at"));
+            OffsetDateTime at = OffsetDateTime.parse((String) fetching.get(i).get("at"));
             assertThat(Duration.between(before, at)).as("FETCHING %s after %s", fetching.get(i).get("processed"),
                     fetching.get(i - 1).get("processed")).isGreaterThanOrEqualTo(Duration.ofMillis(99));
         }
