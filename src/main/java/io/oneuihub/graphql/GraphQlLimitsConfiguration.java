@@ -57,4 +57,11 @@ class GraphQlLimitsConfiguration {
             @Value("${spring.graphql.http.path:/graphql}") String graphQlPath) {
         return new RequestBodyFilter(graphQlPath, limits.maxRequestSize().toBytes());
     }
+
+    /** Work a mutation hands off (a sync run) starts once its answer is written; see {@link AfterResponse}. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+    WebFilter afterResponseFilter(@Value("${spring.graphql.http.path:/graphql}") String graphQlPath) {
+        return new AfterResponseFilter(graphQlPath);
+    }
 }
