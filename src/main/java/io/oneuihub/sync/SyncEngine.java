@@ -213,10 +213,10 @@ public class SyncEngine implements SmartLifecycle {
         ModelListing listing = new ModelListing(new ModelSyncPlanner(json, properties.maxChanges()));
         boolean write = !ctx.run.dryRun();
         boolean early = write && properties.writeWhileReading();
-        // Inside the apply transaction, before its first write: its planner setting, the purge and the savepoint the
-        // early writes go back to, while the first pages are fetched
-        Mono<Void> prepared = (early ? catalog.planForGrowingTables().then(catalog.purgeTombstones(since)).then(catalog.markEarlyWrites())
-                : Mono.<Void>empty()).cache();
+        // First in the apply transaction, before its first write: its planner setting and the purge
+        Mono<Void> applyBegins = catalog.planForGrowingTables().then(catalog.purgeTombstones(since));
+        // Writing early, that and the savepoint the early writes go back to run while the first pages are fetched
+        Mono<Void> prepared = (early ? applyBegins.then(catalog.markEarlyWrites()) : Mono.<Void>empty()).cache();
         // Two stages, so that the hub plans a page while PostgreSQL writes the one before: the pages are fetched and
         // decoded two ahead and planned one after another (taking the planned inserts out of the plan, their
         // statements prepared); each planned page's inserts are then written, and its FETCHING event published (see
@@ -257,7 +257,7 @@ public class SyncEngine implements SmartLifecycle {
                 .doOnNext(rows -> ctx.mark("write"))
                 .flatMap(rows -> ctx.finish(p, rows));
         if (!early) {
-            return read.flatMap(p -> catalog.planForGrowingTables().then(catalog.purgeTombstones(since)).then(rest.apply(p)).as(tx::transactional));
+            return read.flatMap(p -> applyBegins.then(rest.apply(p)).as(tx::transactional));
         }
         return read.flatMap(rest).as(tx::transactional);
     }
@@ -434,7 +434,6 @@ public class SyncEngine implements SmartLifecycle {
         return OffsetDateTime.now(ZoneOffset.UTC);
     }
 
-    /** Per-run state: the event sequence. */
     /** Progress events of one kind (FETCHING, APPLYING) go out at most this often, the first and the last always. */
     static final long PROGRESS_INTERVAL_MS = 100;
 
@@ -442,6 +441,7 @@ public class SyncEngine implements SmartLifecycle {
     private record HeldBack(int processed, Integer total, String message) {
     }
 
+    /** Per-run state: the event sequence, the progress throttles, where the time went. */
     private final class RunContext {
 
         final SyncRun run;
